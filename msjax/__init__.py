@@ -1,0 +1,27 @@
+"""msjax: MindSpore's Python API, served by JAX.
+
+``import msjax as ms`` works like ``import mindspore as ms``; ``python -m msjax script.py`` (or `install()`) makes
+``import mindspore`` itself resolve to this package. The public modules mirror MindSpore's import paths and only
+re-export; the implementation lives in ``msjax._src``.
+"""
+from msjax._src import config as _config  # noqa: F401  (JAX settings before any array exists)
+
+__msjax__ = True
+__version__ = "2.10.0"  # the MindSpore version whose behaviour msjax follows (scripts read mindspore.__version__)
+msjax_version = "0.1.0"
+
+from msjax._src.aliasing import install, uninstall  # noqa: E402
+from msjax._src import tensor_methods as _tensor_methods  # noqa: E402,F401  (attaches Tensor operators)
+from msjax.common import dtype  # noqa: E402
+from msjax.common.dtype import *  # noqa: E402,F401,F403
+from msjax.common.dtype import bool_, float_  # noqa: E402,F401
+from msjax.common import Tensor, Parameter, ParameterTuple, tensor, from_numpy, is_tensor  # noqa: E402
+from msjax.common import set_seed, get_seed, initializer  # noqa: E402,F401
+from msjax import context  # noqa: E402
+from msjax.context import (GRAPH_MODE, PYNATIVE_MODE, STRICT, COMPATIBLE, LAX, ParallelMode,  # noqa: E402
+                           get_context, set_context, set_device)
+from msjax import common, nn, ops  # noqa: E402,F401
+
+__all__ = ["Tensor", "Parameter", "ParameterTuple", "tensor", "from_numpy", "is_tensor", "set_context",
+           "get_context", "set_device", "GRAPH_MODE", "PYNATIVE_MODE", "context", "dtype", "nn", "ops", "common",
+           "set_seed", "get_seed", "install"]

@@ -1,0 +1,2 @@
+"""``mindspore.nn``."""
+from msjax._src.cell import Cell  # noqa: F401

@@ -1,0 +1,2 @@
+"""``mindspore.nn.cell``."""
+from msjax._src.cell import Cell  # noqa: F401

@@ -1,0 +1,15 @@
+"""``mindspore.ops.operations`` (usually imported as ``P``): the Primitive op classes."""
+from msjax._src.primitive import Primitive  # noqa: F401
+from msjax._src.math_ops import (  # noqa: F401
+    Sin, Cos, Tan, Exp, Log, Log1p, Expm1, Tanh, Sigmoid, Erf, Asin, Acos, Atan, Sinh, Cosh, Softplus, Sqrt, Rsqrt,
+    Reciprocal, Floor, Ceil, Round, Neg, Abs, Square, Sign, ReLU, IsNan, IsInf, IsFinite, LogicalNot, Add, Sub, Mul,
+    RealDiv, Div, FloorDiv, FloorMod, Pow, Atan2, Maximum, Minimum, Equal, NotEqual, Greater, GreaterEqual, Less,
+    LessEqual, LogicalAnd, LogicalOr, BitwiseAnd, BitwiseOr, BitwiseXor, MatMul, BatchMatMul, ReduceSum, ReduceMean,
+    ReduceMax, ReduceMin, ReduceProd, ReduceAll, ReduceAny, Cast, AddN,
+)
+from msjax._src.array_ops import (  # noqa: F401
+    Reshape, Transpose, ExpandDims, Squeeze, Concat, Stack, Split, Tile, BroadcastTo, Flatten, OnesLike, ZerosLike,
+    Fill, Shape, Rank, Size, Select, Identity, Argmax, Argmin, ArgMaxWithValue, ArgMinWithValue, OneHot, Gather,
+    Assign, Depend, StopGradient,
+)
+from msjax._src.nn_ops import Softmax, LogSoftmax, ReLU6  # noqa: F401
