@@ -131,7 +131,7 @@ def call_with_rule(forward, bprop, args, *, who: str, strict_tuple: bool = False
 
     def run_forward(raw_xs, raw_params):
         with state.Frame(params, raw_params) as frame:
-            out = forward(*rebuild(raw_xs))
+            out = _wrap_tree(forward(*rebuild(raw_xs)))
         out_leaves, out_tree = jax.tree_util.tree_flatten(out, is_leaf=_is_tensor)
         out_slots = [i for i, leaf in enumerate(out_leaves) if isinstance(leaf, Tensor)]
         written, written_values = frame.writes()

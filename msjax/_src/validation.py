@@ -118,7 +118,7 @@ def result_dtype(*operands) -> np.dtype:
 def promote(*operands, dtype=None):
     """Operands as JAX arrays of their common MindSpore result dtype (or of ``dtype`` when given)."""
     target = result_dtype(*operands) if dtype is None else np.dtype(dtype)
-    return tuple(v if getattr(v, "dtype", None) == target and not isinstance(v, np.generic)
+    return tuple(v if hasattr(v, "dtype") and not isinstance(v, np.generic) and v.dtype == target
                  else jnp.asarray(v, target) for v in operands), target
 
 

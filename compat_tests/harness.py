@@ -1,0 +1,156 @@
+"""Running MindSpore programs under real MindSpore and under msjax, and comparing what they print.
+
+A program is any ``.py`` file under ``examples/`` or ``compat_tests/programs/``: a plain MindSpore script. Its
+*recording* (``compat_tests/goldens/*.json``) holds what real MindSpore printed on stdout and the type of the
+exception it ended with, if any. Recordings come only from `record.py` run with an interpreter that has real
+MindSpore; with ``MSJAX_REFERENCE_PYTHON`` set, tests run that interpreter live instead of reading them.
+
+Outputs are compared as tokens: words and punctuation exactly (the repr's skeleton: shape, dtype, brackets, order),
+numbers with rtol 1e-5 / atol 1e-6, whitespace ignored (numpy's ``str`` pads columns by the last digit).
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDENS = ROOT / "compat_tests" / "goldens"
+PROGRAM_DIRS = (ROOT / "examples", ROOT / "compat_tests" / "programs")
+RTOL, ATOL = 1e-5, 1e-6
+TIMEOUT_S = 600
+
+# Programs whose honest 2.10 recording comes from a companion program. A `bprop_getters.register` rule that is not
+# the true derivative has no effect in MindSpore 2.10, so the recorder runs the same rule written as a Cell.bprop
+# (which 2.10 honours) and records that.
+REFERENCE_OVERRIDES = {
+    "examples/autodiff_tutorial/10_custom_bprop_straight_through.py":
+        "compat_tests/reference_programs/10_custom_bprop_straight_through_cell.py",
+}
+
+
+def programs() -> list[str]:
+    found = []
+    for directory in PROGRAM_DIRS:
+        for path in sorted(directory.rglob("*.py")):
+            if path.name.startswith("_"):
+                continue
+            found.append(path.relative_to(ROOT).as_posix())
+    return found
+
+
+def golden_path(program: str) -> Path:
+    return GOLDENS / (program.replace("/", "__").removesuffix(".py") + ".json")
+
+
+_EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)):?(?: |$)")
+
+
+def exception_type(stderr: str) -> str | None:
+    """The type of the exception a traceback in ``stderr`` ended with (the last one, after its frames)."""
+    start = stderr.rfind("Traceback (most recent call last):")
+    if start < 0:
+        return None
+    for line in stderr[start:].splitlines()[1:]:
+        match = _EXCEPTION_LINE.match(line)
+        if match:
+            return match.group(1).rsplit(".", 1)[-1]
+    return None
+
+
+def run_program(program: str, python: str, *, via_msjax: bool) -> dict:
+    """Run ``program`` (a path relative to the repo) and return what it printed and how it ended."""
+    path = ROOT / program
+    command = [python, "-m", "msjax", path.name] if via_msjax else [python, path.name]
+    env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", GLOG_v="3")
+    if via_msjax:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    completed = subprocess.run(command, cwd=path.parent, capture_output=True, text=True, env=env,
+                               timeout=TIMEOUT_S)
+    return {"stdout": completed.stdout, "exception": exception_type(completed.stderr),
+            "returncode": completed.returncode, "stderr": completed.stderr}
+
+
+def record(program: str, reference_python: str) -> dict:
+    if os.sep in reference_python:  # programs run from their own directory
+        reference_python = os.path.abspath(reference_python)
+    source = REFERENCE_OVERRIDES.get(program, program)
+    result = run_program(source, reference_python, via_msjax=False)
+    version = subprocess.run([reference_python, "-c", "import mindspore; print(mindspore.__version__)"],
+                             capture_output=True, text=True, env=dict(os.environ, GLOG_v="3")).stdout.strip()
+    return {"program": program, "recorded_from": source, "mindspore_version": version,
+            "stdout": result["stdout"], "exception": result["exception"], "returncode": result["returncode"]}
+
+
+def reference_result(program: str) -> dict:
+    """The live reference run when MSJAX_REFERENCE_PYTHON is set, else the committed recording."""
+    reference_python = os.environ.get("MSJAX_REFERENCE_PYTHON")
+    if reference_python:
+        return record(program, reference_python)
+    path = golden_path(program)
+    if not path.exists():
+        raise FileNotFoundError(f"No recording for {program}: run `MSJAX_REFERENCE_PYTHON=.venv-ms/bin/python "
+                                f"python compat_tests/record.py {program}` with real MindSpore installed.")
+    return json.loads(path.read_text())
+
+
+# --- comparison ----------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"""
+    (?P<number>(?<![\w.])[-+]?(?:(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|nan|inf)(?![\w]))
+  | (?P<word>[A-Za-z_][\w]*)
+  | (?P<other>\S)
+""", re.VERBOSE)
+
+
+def tokens(text: str) -> list:
+    """Numbers as floats, everything else as strings; whitespace dropped."""
+    out = []
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup == "number":
+            out.append(float(match.group()))
+        else:
+            out.append(match.group())
+    return out
+
+
+def _close(a: float, b: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return abs(a - b) <= ATOL + RTOL * abs(b)
+
+
+def compare_output(actual: str, expected: str) -> str | None:
+    """None when ``actual`` matches ``expected`` token by token, else a description of the first difference."""
+    got, want = tokens(actual), tokens(expected)
+    for index, (g, w) in enumerate(zip(got, want)):
+        same = _close(g, w) if isinstance(g, float) and isinstance(w, float) else g == w
+        if not same:
+            context_got = " ".join(str(t) for t in got[max(0, index - 6):index + 6])
+            context_want = " ".join(str(t) for t in want[max(0, index - 6):index + 6])
+            return f"token {index}: got {g!r}, expected {w!r}\n  got:      ...{context_got}...\n  expected: ...{context_want}..."
+    if len(got) != len(want):
+        return f"got {len(got)} tokens, expected {len(want)}; first extra: {(got or want)[min(len(got), len(want)):][:8]}"
+    return None
+
+
+def main_record(argv: list[str]) -> int:
+    reference_python = os.environ.get("MSJAX_REFERENCE_PYTHON")
+    if not reference_python:
+        print("Set MSJAX_REFERENCE_PYTHON to an interpreter that has real MindSpore (e.g. .venv-ms/bin/python).",
+              file=sys.stderr)
+        return 2
+    selected = argv or programs()
+    GOLDENS.mkdir(parents=True, exist_ok=True)
+    for program in selected:
+        result = record(program, reference_python)
+        golden_path(program).write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+        status = f"raised {result['exception']}" if result["exception"] else "ok"
+        print(f"recorded {program} ({status}, MindSpore {result['mindspore_version']})")
+    return 0
