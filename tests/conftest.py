@@ -1,0 +1,3 @@
+import msjax
+
+msjax.install()  # unit tests may `import mindspore`, exactly as user code does
