@@ -10,7 +10,7 @@ import numpy as np
 from . import dtype as mstype
 from .primitive import Primitive
 from .tensor import concrete_value
-from .validation import normalize_axis, normalize_axes, promote, shape_list
+from .validation import normalize_axis, promote, shape_list
 
 
 def _const_vector(shape) -> str:
@@ -28,7 +28,9 @@ class Reshape(Primitive):
             shape = tuple(int(d) for d in concrete_value(shape).reshape(-1))
         shape = tuple(int(d) for d in shape)
         if shape.count(-1) > 1:
-            raise ValueError(f"For 'Reshape', there can be at most one '-1' in 'input_shape', but got {shape}.")
+            raise ValueError(f"For 'Reshape', only one dimension can be inferred, but got shape {shape}.")
+        if any(d < -1 for d in shape):
+            raise ValueError(f"For 'Reshape', invalid proposed_shape dimension in {shape}: only -1 may be negative.")
         known = math.prod(d for d in shape if d != -1)
         size = math.prod(x.shape)
         if (-1 not in shape and known != size) or (-1 in shape and (known == 0 or size % known)):
@@ -45,9 +47,13 @@ class Transpose(Primitive):
         if len(perm) != x.ndim:
             raise ValueError(f"For 'Transpose', size of perm should equal to rank of x, but got {len(perm)} and "
                              f"{x.ndim}!")
-        normalized = tuple(p % x.ndim if x.ndim else p for p in perm)
-        if sorted(normalized) != list(range(x.ndim)):
-            raise ValueError(f"For 'Transpose', the perm must be a permutation of the axes of x, but got {perm}.")
+        for p in perm:
+            if not -x.ndim <= p < x.ndim:
+                raise ValueError(f"For 'Transpose', dimension out of range (expected to be in range of "
+                                 f"[{-x.ndim}, {x.ndim}), but got {p}) in perm {perm}.")
+        normalized = tuple(p % x.ndim for p in perm)
+        if len(set(normalized)) != len(normalized):
+            raise ValueError(f"For 'Transpose', perms should all be unique dims, but got {perm}.")
         return jnp.transpose(x, normalized)
 
 
@@ -87,14 +93,15 @@ class Concat(Primitive):
         if not xs:
             raise ValueError("For 'Concat', the input tuple must not be empty.")
         ndim = xs[0].ndim
+        shapes = "[const vector]{" + ", ".join(_const_vector(v.shape) for v in xs) + "}"
+        if any(x.ndim != ndim for x in xs):
+            raise ValueError(f"For primitive[Concat], element rank must be same(shapes are {shapes})!")
         axis = normalize_axis("Concat", self.axis, ndim)
         for x in xs[1:]:
-            mismatch = x.ndim != ndim or any(x.shape[d] != xs[0].shape[d] for d in range(ndim) if d != axis)
-            if mismatch:
-                bad = next((d for d in range(ndim) if d != axis and x.shape[d] != xs[0].shape[d]), axis)
-                shapes = ", ".join(_const_vector(v.shape) for v in xs)
+            bad = [d for d in range(ndim) if d != axis and x.shape[d] != xs[0].shape[d]]
+            if bad:
                 raise ValueError(f"For primitive[Concat], shapes of tensors must match except in given concat axis "
-                                 f"{axis}, but got mismatch in {bad}(all input shapes are [const vector]{{{shapes}}})!")
+                                 f"{axis}, but got mismatch in {bad[0]}(all input shapes are {shapes})!")
         parts, _ = promote(*xs)
         return jnp.concatenate(parts, axis=axis)
 
@@ -108,13 +115,16 @@ class Stack(Primitive):
     def kernel(self, xs):
         if not xs:
             raise ValueError("For 'Stack', the input tuple must not be empty.")
-        for x in xs[1:]:
+        for i, x in enumerate(xs[1:], 1):
             if x.shape != xs[0].shape:
-                raise ValueError(f"All input shape must be the same! {_const_vector(x.shape)} And "
+                raise ValueError(f"For 'Stack', all input shape must be the same! {_const_vector(x.shape)} And "
                                  f"{_const_vector(xs[0].shape)}")
+            if x.dtype != xs[0].dtype:
+                raise TypeError(f"For 'Stack', all input must have the same data type! input[{i}] data type = "
+                                f"{mstype.from_numpy_dtype(x.dtype)}, input[0] data type = "
+                                f"{mstype.from_numpy_dtype(xs[0].dtype)}.")
         axis = normalize_axis("Stack", self.axis, xs[0].ndim + 1)
-        parts, _ = promote(*xs)
-        return jnp.stack(parts, axis=axis)
+        return jnp.stack(xs, axis=axis)
 
 
 class Split(Primitive):
@@ -140,11 +150,17 @@ class SplitWithSize(Primitive):
         axis = normalize_axis("Split", axis, x.ndim)
         length = x.shape[axis]
         if isinstance(sections, (int, np.integer)):
+            if sections <= 0:
+                raise ValueError(f"For split, the value of 'split_size_or_sections' must be more than zero, "
+                                 f"but got {sections}.")
             sizes = [int(sections)] * (length // sections) + ([length % sections] if length % sections else [])
         else:
             sizes = [int(s) for s in sections]
+            if any(s < 0 for s in sizes):
+                raise TypeError(f"For split, each element in 'split_size_or_sections' should be non-negative, "
+                                f"but got {tuple(sizes)}.")
             if sum(sizes) != length:
-                raise ValueError(f"For 'split', the sum of 'split_size_or_sections' must be {length}, "
+                raise ValueError(f"For split, the sum of 'split_size_or_sections' should be equal to {length}, "
                                  f"but got {sum(sizes)}.")
         bounds = np.cumsum(sizes)[:-1].tolist()
         return tuple(jnp.split(x, bounds, axis=axis))
@@ -155,7 +171,12 @@ class Tile(Primitive):
     int_grad = True
 
     def kernel(self, x, multiples):
-        return jnp.tile(x, tuple(int(m) for m in multiples))
+        multiples = tuple(int(m) for m in multiples)
+        for i, m in enumerate(multiples):
+            if m < 0:
+                raise ValueError(f"For 'Tile', 'dims' cannot contain negative integer numbers, but got {m} in "
+                                 f"{i}th.")
+        return jnp.tile(x, multiples)
 
 
 class BroadcastTo(Primitive):
@@ -182,8 +203,9 @@ class Flatten(Primitive):
 
     def kernel(self, x):
         if x.ndim == 0:
-            return jnp.reshape(x, (1,))
-        return jnp.reshape(x, (x.shape[0], -1))
+            raise RuntimeError("For 'Flatten', unsupported input shape dimension: the shape should not be empty "
+                               "(got a 0-d Tensor).")
+        return jnp.reshape(x, (x.shape[0], math.prod(x.shape[1:])))
 
 
 class FlattenExt(Primitive):
@@ -192,15 +214,23 @@ class FlattenExt(Primitive):
     int_grad = True
 
     def kernel(self, x, start_dim=1, end_dim=-1):
-        if x.ndim == 0:
-            return jnp.reshape(x, (1,))
-        start = normalize_axis("flatten", start_dim, x.ndim)
-        end = normalize_axis("flatten", end_dim, x.ndim)
+        for name, d in (("start_dim", start_dim), ("end_dim", end_dim)):
+            if not isinstance(d, (int, np.integer)) or isinstance(d, bool):
+                raise TypeError(f"For 'flatten', both 'start_dim' and 'end_dim' must be int, but got {name}={d!r}.")
+        if x.ndim <= 1 and (start_dim, end_dim) == (1, -1):
+            return jnp.reshape(x, (-1,))  # MindSpore does not check the default dims of a 0-d or 1-d input
+        rank = max(x.ndim, 1)
+        for d in (start_dim, end_dim):
+            if not -rank <= d < rank:
+                raise ValueError(f"For 'flatten', 'start_dim' or 'end_dim' out of range: got {d} for a {x.ndim}-d "
+                                 f"input.")
+        start, end = start_dim % rank, end_dim % rank
         if start > end:
             raise ValueError(f"For 'flatten', 'start_dim' cannot come after 'end_dim', but got {start_dim} and "
                              f"{end_dim}.")
-        shape = x.shape[:start] + (-1,) + x.shape[end + 1:]
-        return jnp.reshape(x, shape)
+        if x.ndim <= 1:
+            return jnp.reshape(x, (-1,))
+        return jnp.reshape(x, x.shape[:start] + (math.prod(x.shape[start:end + 1]),) + x.shape[end + 1:])
 
 
 class OnesLike(Primitive):
@@ -270,118 +300,135 @@ class Identity(Primitive):
         return x
 
 
-class Argmax(Primitive):
-    """``Argmax(axis=-1, output_type=mstype.int32)(x)``."""
+class _ArgReduce(Primitive):
+    """Index of the max/min along ``axis`` (Bool inputs are MindSpore's TypeError)."""
     inputs = ("input_x: Tensor",)
+
+    def check(self, x, axis):
+        if x.dtype == np.bool_:
+            raise TypeError(f"For '{self.name}', the input dtype Bool is not supported; cast it to a number dtype "
+                            f"first, e.g. x.astype(mindspore.int32).")
+        rank = max(x.ndim, 1)
+        if not -rank <= axis < rank:
+            raise ValueError(f"For primitive[{self.name}], the axis must be in [{-rank},{rank}), but got {axis}.")
+        return axis % rank if x.ndim else None
+
+
+class Argmax(_ArgReduce):
+    """``Argmax(axis=-1, output_type=mstype.int32)(x)``."""
     attrs = {"axis": -1, "output_type": mstype.int32}
 
     def kernel(self, x):
-        axis = _argreduce_axis("Argmax", self.axis, x.ndim)
+        axis = self.check(x, self.axis)
         return jnp.argmax(x, axis=axis).astype(mstype.to_numpy_dtype(self.output_type))
 
 
-class Argmin(Primitive):
-    inputs = ("input_x: Tensor",)
+class Argmin(_ArgReduce):
     attrs = {"axis": -1, "output_type": mstype.int32}
 
     def kernel(self, x):
-        axis = _argreduce_axis("Argmin", self.axis, x.ndim)
+        axis = self.check(x, self.axis)
         return jnp.argmin(x, axis=axis).astype(mstype.to_numpy_dtype(self.output_type))
 
 
-def _argreduce_axis(op, axis, ndim):
-    rank = max(ndim, 1)
-    if not -rank <= axis < rank:
-        raise ValueError(f"For primitive[{op}], the axis must be in [{-rank},{rank}), but got {axis}.")
-    return axis % rank if ndim else None
-
-
-class ArgMaxWithValue(Primitive):
-    """``ArgMaxWithValue(axis=0, keep_dims=False)(x)`` -> (indices Int32, values)."""
+class ArgMaxWithValue(_ArgReduce):
+    """``ArgMaxWithValue(axis=0, keep_dims=False)(x)`` -> (Int64 indices, values)."""
     inputs = ("x: Tensor",)
     attrs = {"axis": 0, "keep_dims": False}
     int_grad = True
 
     def kernel(self, x):
-        axis = _argreduce_axis("ArgMaxWithValue", self.axis, x.ndim)
+        axis = self.check(x, self.axis)
         index = jnp.argmax(x, axis=axis, keepdims=self.keep_dims)
-        return index.astype(np.int32), jnp.max(x, axis=axis, keepdims=self.keep_dims)
+        return index.astype(np.int64), jnp.max(x, axis=axis, keepdims=self.keep_dims)
 
 
-class ArgMinWithValue(Primitive):
+class ArgMinWithValue(_ArgReduce):
     inputs = ("x: Tensor",)
     attrs = {"axis": 0, "keep_dims": False}
     int_grad = True
 
     def kernel(self, x):
-        axis = _argreduce_axis("ArgMinWithValue", self.axis, x.ndim)
+        axis = self.check(x, self.axis)
         index = jnp.argmin(x, axis=axis, keepdims=self.keep_dims)
-        return index.astype(np.int32), jnp.min(x, axis=axis, keepdims=self.keep_dims)
+        return index.astype(np.int64), jnp.min(x, axis=axis, keepdims=self.keep_dims)
 
 
-class MaxDim(Primitive):
-    """``ops.max(input, dim, keepdim)`` -> (values, Int64 indices); without ``dim``, the global max and index."""
-    inputs = ("input: Tensor",)
-    int_grad = True
-
-    def kernel(self, x, dim=None, keepdim=False):
-        if dim is None:
-            flat = jnp.reshape(x, (-1,))
-            return jnp.max(flat), jnp.argmax(flat).astype(np.int64)
-        axis = _argreduce_axis("max", dim, x.ndim)
-        return (jnp.max(x, axis=axis, keepdims=keepdim),
-                jnp.argmax(x, axis=axis, keepdims=keepdim).astype(np.int64))
-
-
-class MinDim(Primitive):
-    inputs = ("input: Tensor",)
-    int_grad = True
-
-    def kernel(self, x, dim=None, keepdim=False):
-        if dim is None:
-            flat = jnp.reshape(x, (-1,))
-            return jnp.min(flat), jnp.argmin(flat).astype(np.int64)
-        axis = _argreduce_axis("min", dim, x.ndim)
-        return (jnp.min(x, axis=axis, keepdims=keepdim),
-                jnp.argmin(x, axis=axis, keepdims=keepdim).astype(np.int64))
+_ONE_HOT_VALUES = ("Float16", "Float32", "Int32", "Int64")
 
 
 class OneHot(Primitive):
-    """``OneHot(axis=-1)(indices, depth, on_value, off_value)``."""
+    """``OneHot(axis=-1)(indices, depth, on_value, off_value)``; the result has on_value's dtype."""
     inputs = ("indices: Tensor", "depth: int", "on_value: Number|Tensor", "off_value: Number|Tensor")
     attrs = {"axis": -1}
 
     def kernel(self, indices, depth, on_value=1, off_value=0):
         if indices.dtype not in (np.int32, np.int64):
-            raise TypeError(f"For primitive[OneHot], the input argument[indices] must be a type of "
-                            f"{{Tensor[Int32], Tensor[Int64]}}, but got Tensor[{mstype.from_numpy_dtype(indices.dtype)}].")
-        (on, off), dtype = promote(on_value, off_value)
+            raise TypeError(f"For primitive[OneHot], the input argument[indices] must be a type of {{Tensor[Int32], "
+                            f"Tensor[Int64]}}, but got Tensor[{mstype.from_numpy_dtype(indices.dtype)}].")
+        if depth < 0:
+            raise ValueError(f"For primitive[OneHot], the depth value must be greater than or equal to 0, but got "
+                             f"{depth}.")
+        if not -1 <= self.axis <= indices.ndim:
+            raise ValueError(f"For primitive[OneHot], the axis value must be in [-1,{indices.ndim}], but got "
+                             f"{self.axis}.")
+        on, off = (v if hasattr(v, "dtype") else jnp.asarray(v, mstype.default_np_dtype_for_python(v))
+                   for v in (on_value, off_value))
+        for name, v in (("on_value", on), ("off_value", off)):
+            if str(mstype.from_numpy_dtype(v.dtype)) not in _ONE_HOT_VALUES:
+                raise TypeError(f"For primitive[OneHot], the input argument[{name}] must be a type of "
+                                f"{{Float16, Float32, Int32, Int64}}, but got {mstype.from_numpy_dtype(v.dtype)}.")
+        if on.dtype != off.dtype:
+            raise TypeError(f"For primitive[OneHot], the input type must be same: on_value is "
+                            f"{mstype.from_numpy_dtype(on.dtype)}, off_value is {mstype.from_numpy_dtype(off.dtype)}.")
         hot = jax.nn.one_hot(indices, depth, axis=self.axis, dtype=np.bool_)
         return jnp.where(hot, on, off)
 
 
 class Gather(Primitive):
-    """``Gather()(input_params, input_indices, axis)``."""
-    inputs = ("input_params: Tensor", "input_indices: Tensor|int", "axis: int")
+    """``Gather(batch_dims=0)(input_params, input_indices, axis)``."""
+    inputs = ("input_params: Tensor", "input_indices: Tensor", "axis: int")
+    attrs = {"batch_dims": 0}
     int_grad = True
 
-    def kernel(self, params, indices, axis=0, batch_dims=0):
-        axis = normalize_axis("Gather", axis, params.ndim)
-        indices = jnp.asarray(indices)
-        if not isinstance(indices, jax.core.Tracer) and indices.size:
-            bad = np.asarray(indices)
-            size = params.shape[axis]
-            out = bad[(bad < 0) | (bad >= size)]
-            if out.size:
-                raise RuntimeError(f"For 'Gather', the 'input_indices' should be in the range [0, {size}), but got "
-                                   f"{int(out.reshape(-1)[0])}, error_code[58]")
-        return jnp.take(params, indices, axis=axis)
+    def kernel(self, params, indices, axis=0):
+        if np.dtype(indices.dtype).kind not in "iu":
+            raise TypeError(f"For 'Gather', the 'input_indices' must be an integer Tensor, but got "
+                            f"{mstype.from_numpy_dtype(indices.dtype)}.")
+        if not -params.ndim <= axis < params.ndim:
+            raise ValueError(f"For primitive[Gather], the axis must be in [{-params.ndim},{params.ndim}), but got "
+                             f"{axis}.")
+        axis = axis % params.ndim
+        _check_gather_range(indices, params.shape[axis], negative_ok=False)
+        batch_dims = self.batch_dims % max(indices.ndim, 1) if self.batch_dims < 0 else self.batch_dims
+
+        def take(p, i):
+            return jnp.take(p, i, axis=axis - batch_dims)
+        for _ in range(batch_dims):
+            take = jax.vmap(take)
+        return take(params, indices)
+
+
+def _check_gather_range(indices, size, negative_ok):
+    """MindSpore's RuntimeError for an index Tensor out of range (checked when its values are known)."""
+    if isinstance(indices, jax.core.Tracer) and indices.to_concrete_value() is None:
+        return
+    values = np.asarray(concrete_value(indices))
+    low = -size if negative_ok else 0
+    bad = values[(values < low) | (values >= size)]
+    if bad.size:
+        raise RuntimeError(f"For 'Gather', the 'input_indices' should be in the range [{low}, {size}), but got "
+                           f"{int(bad.reshape(-1)[0])}, error_code[58]")
 
 
 # --- indexing ------------------------------------------------------------------------------------------------
 
 def _normalize_index(x, index):
-    """A JAX index for ``x[index]``: Tensors become arrays, boolean masks concrete, ints bounds-checked."""
+    """A JAX index for ``x[index]``: Tensors become arrays, boolean masks concrete, integers bounds-checked.
+
+    ``Tensor.__getitem__`` passes Tensor indices as JAX arrays and keeps Python lists as lists; out of range, the
+    former are MindSpore's RuntimeError (it gathers), the latter IndexError.
+    """
     if not isinstance(index, tuple):
         index = (index,)
     normalized = []
@@ -392,14 +439,10 @@ def _normalize_index(x, index):
         if item is Ellipsis:
             consumed += x.ndim - n_explicit
             normalized.append(item)
-        elif item is None:
-            normalized.append(item)
-        elif isinstance(item, bool):
+        elif item is None or isinstance(item, bool):
             normalized.append(item)
         elif isinstance(item, (int, np.integer)):
-            if consumed >= x.ndim:
-                raise IndexError(f"too many indices for tensor of dimension {x.ndim}")
-            size = x.shape[consumed]
+            size = _indexed_size(x, consumed)
             if not -size <= item < size:
                 raise IndexError(f"index {item} is out of bounds for dimension with size {size}")
             normalized.append(int(item))
@@ -410,11 +453,30 @@ def _normalize_index(x, index):
         elif _is_bool_mask(item):
             normalized.append(np.asarray(concrete_value(item)))
             consumed += np.ndim(item)
-        else:
-            array = item if hasattr(item, "dtype") else np.asarray(item)
+        elif isinstance(item, (list, tuple, np.ndarray)) or hasattr(item, "dtype"):
+            from_tensor = hasattr(item, "dtype") and not isinstance(item, np.ndarray)
+            array = item if from_tensor else np.asarray(item)
+            if np.dtype(array.dtype).kind not in "iu":
+                raise IndexError(f"The tensor index must be int or bool type, but got {item}.")
+            size = _indexed_size(x, consumed)
+            if from_tensor:
+                _check_gather_range(array, size, negative_ok=True)
+            else:
+                bad = array[(array < -size) | (array >= size)]
+                if bad.size:
+                    raise IndexError(f"index {int(bad.reshape(-1)[0])} out of bounds for dimension with size {size}")
             normalized.append(array)
             consumed += 1
+        else:
+            raise IndexError(f"Only support integers, slices(`:`), ellipsis(`...`), None, bool, tensor, int, list "
+                             f"and tuple as index, but got {item!r} with type {type(item)}")
     return tuple(normalized)
+
+
+def _indexed_size(x, dim):
+    if dim >= x.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {x.ndim}")
+    return x.shape[dim]
 
 
 def _is_bool_mask(item) -> bool:
@@ -442,7 +504,7 @@ class SetItem(Primitive):
 
 
 class Assign(Primitive):
-    """``Assign()(variable, value)``: writes ``value`` into the Parameter (see Tensor/Parameter write path)."""
+    """``Assign()(variable, value)``: writes ``value`` into the Parameter and returns the new value as a Tensor."""
     inputs = ("variable: Tensor", "value: Tensor|Number")
 
     def __call__(self, variable, value):
@@ -451,14 +513,11 @@ class Assign(Primitive):
             raise TypeError(f"For 'Assign', the 'variable' must be a Parameter or Tensor, but got {type(variable)}.")
         new = value._data if isinstance(value, Tensor) else jnp.asarray(value)
         current = variable._data
-        if tuple(new.shape) != tuple(current.shape):
-            try:
-                new = jnp.broadcast_to(new, current.shape)
-            except ValueError:
-                raise ValueError(f"For 'Assign', the shape of 'value' {shape_list(new.shape)} must be broadcastable "
-                                 f"to the shape of 'variable' {shape_list(current.shape)}.") from None
-        variable._data = new.astype(current.dtype)
-        return variable
+        if new.ndim and tuple(new.shape) != tuple(current.shape):
+            raise ValueError(f"For 'Assign', 'value' must have the same shape as 'variable', but got 'value' shape: "
+                             f"{shape_list(new.shape)}, 'variable' shape: {shape_list(current.shape)}.")
+        variable._data = jnp.broadcast_to(new, current.shape).astype(current.dtype)
+        return Tensor._from_raw(variable._data)
 
 
 class Depend(Primitive):

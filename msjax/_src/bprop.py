@@ -3,7 +3,9 @@
 A rule is ``bprop(*inputs, out, dout) -> tuple of input gradients``, called with Tensors. `call_with_rule` runs a
 forward function under `jax.custom_vjp` whose backward is the rule. Parameters visible in the active frames are
 explicit inputs of that custom_vjp (a custom_vjp must not close over tracers), and the rule reads them with the
-same values as the forward did; following MindSpore, they get zero gradient from a custom rule.
+same values as the forward did; following MindSpore, they get zero gradient from a custom rule. The rule also
+governs higher orders: an enclosing gradient that differentiates the forward meets the rule again (`rule_fwd`
+re-enters the custom_vjp), and differentiates the rule's own ops for the backward.
 
 Reverse mode only: forward-mode transforms (``jvp``, ``jacfwd``) through a custom rule are built by transposing
 msjax's vjp, never by `jax.jvp` (which refuses custom_vjp functions).
@@ -109,64 +111,114 @@ def _is_tensor(x):
     return isinstance(x, Tensor)
 
 
-def call_with_rule(forward, bprop, args, *, who: str, strict_tuple: bool = False):
-    """``forward(*args)`` whose gradient is ``bprop(*args, out, dout)``.
+def call_with_rule(forward, bprop, args, *, who: str, kwargs=None, bare_ok: bool = True):
+    """``forward(*args, **kwargs)`` whose gradient is ``bprop(*args, *kwargs.values(), out, dout)``.
 
     ``args`` are user-level values (Tensors, tuples of Tensors, Python values). Tensor leaves become inputs of a
-    `jax.custom_vjp`; everything else is closed over.
+    `jax.custom_vjp`; everything else is closed over. The rule returns one gradient per input (keyword inputs
+    after positional ones); a gradient is cast to its input's dtype, must have its shape, and may be None (zeros);
+    placeholders for non-Tensor inputs are dropped, extra gradients ignored. ``bare_ok``: a single input's gradient
+    may be returned bare (PyNative; GRAPH requires a tuple).
+
+    Integer outputs are differentiable here (MindSpore feeds the rule an integer ``dout``): they leave as
+    `SoftIntTensor` and their cotangent comes back truncated to their dtype. Integer inputs that an enclosing
+    gradient differentiates (`SoftIntTensor`) get the rule's gradient truncated, as MindSpore casts it.
     """
-    leaves, treedef = jax.tree_util.tree_flatten(args, is_leaf=_is_tensor)
+    kwargs = dict(kwargs or {})
+    keys = tuple(kwargs)
+    inputs = tuple(args) + tuple(kwargs[k] for k in keys)
+    n_args = len(args)
+    leaves, treedef = jax.tree_util.tree_flatten(inputs, is_leaf=_is_tensor)
     tensor_slots = [i for i, leaf in enumerate(leaves) if isinstance(leaf, Tensor)]
-    xs = tuple(leaves[i]._data for i in tensor_slots)
+    soft_slots = {i for i in tensor_slots if isinstance(leaves[i], primitive.SoftIntTensor)}
+    exact = tuple(leaves[i]._data for i in tensor_slots)
+    softs = tuple(leaves[i]._soft for i in tensor_slots if i in soft_slots)
     bindings = state.current_bindings()
     params = tuple(bindings)
     param_values = tuple(bindings[p] for p in params)
     structure = {}
 
-    def rebuild(raw_xs):
+    def rebuild(raw_exact, raw_softs, soft=True):
         filled = list(leaves)
-        for slot, value in zip(tensor_slots, raw_xs):
-            filled[slot] = Tensor._from_raw(value)
+        soft_iter = iter(raw_softs)
+        for slot, value in zip(tensor_slots, raw_exact):
+            if slot in soft_slots:
+                carrier = next(soft_iter)
+                filled[slot] = primitive.soft_input(value, carrier) if soft else Tensor._from_raw(value)
+            else:
+                filled[slot] = Tensor._from_raw(value)
         return jax.tree_util.tree_unflatten(treedef, filled)
 
-    def run_forward(raw_xs, raw_params):
+    def split(values):
+        return values[:n_args], dict(zip(keys, values[n_args:]))
+
+    def run_forward(raw_exact, raw_softs, raw_params):
+        call_args, call_kwargs = split(rebuild(raw_exact, raw_softs))
         with state.Frame(params, raw_params) as frame:
-            out = _wrap_tree(forward(*rebuild(raw_xs)))
-        out_leaves, out_tree = jax.tree_util.tree_flatten(out, is_leaf=_is_tensor)
-        out_slots = [i for i, leaf in enumerate(out_leaves) if isinstance(leaf, Tensor)]
+            out = _wrap_tree(forward(*call_args, **call_kwargs))
+            out_leaves, out_tree = jax.tree_util.tree_flatten(out, is_leaf=_is_tensor)
+            out_slots = [i for i, leaf in enumerate(out_leaves) if isinstance(leaf, Tensor)]
+            out_values = tuple(out_leaves[i]._data for i in out_slots)
+        int_slots = [i for i, v in zip(out_slots, out_values) if np.dtype(v.dtype).kind in "iub"]
+        carriers = tuple(out_leaves[i]._data.astype(primitive.soft_float_dtype(out_leaves[i]._data.dtype))
+                         for i in int_slots)
         written, written_values = frame.writes()
-        structure.update(out_leaves=out_leaves, out_tree=out_tree, out_slots=out_slots, written=written)
-        return tuple(out_leaves[i]._data for i in out_slots), tuple(written_values)
+        structure.update(out_leaves=out_leaves, out_tree=out_tree, out_slots=out_slots, int_slots=int_slots,
+                         written=written)
+        return out_values, carriers, tuple(written_values)
 
     @jax.custom_vjp
-    def rule_call(raw_xs, raw_params):
-        return run_forward(raw_xs, raw_params)
+    def rule_call(raw_exact, raw_softs, raw_params):
+        return run_forward(raw_exact, raw_softs, raw_params)
 
-    def rule_fwd(raw_xs, raw_params):
-        outputs = run_forward(raw_xs, raw_params)
-        return outputs, (raw_xs, raw_params, outputs[0])
+    def rule_fwd(raw_exact, raw_softs, raw_params):
+        # Through `rule_call` again, not `run_forward`: when an enclosing gradient differentiates this forward
+        # (higher order), it must meet the rule too, not the forward's own ops.
+        outputs = rule_call(raw_exact, raw_softs, raw_params)
+        return outputs, (raw_exact, raw_softs, raw_params, outputs[0])
 
     def rule_bwd(residuals, cotangents):
-        raw_xs, raw_params, raw_outs = residuals
-        out_cts = cotangents[0]
+        raw_exact, raw_softs, raw_params, raw_outs = residuals
+        out_cts, carrier_cts, _ = cotangents
         out = _rebuild_output(structure, raw_outs)
-        dout = _rebuild_output(structure, out_cts)
+        dout = _rebuild_output(structure, _dout_values(structure, raw_outs, out_cts, carrier_cts))
+        call_inputs = rebuild(raw_exact, raw_softs, soft=False)
         with state.Frame(params, raw_params):
-            grads = bprop(*rebuild(raw_xs), out, dout)
-        input_cts = _match_grads(grads, args, leaves, tensor_slots, raw_xs, who, strict_tuple)
+            grads = bprop(*call_inputs, out, dout)
+        exact_cts, soft_cts = _match_grads(grads, inputs, leaves, tensor_slots, soft_slots, raw_exact, raw_softs,
+                                           who, bare_ok)
         param_cts = tuple(jnp.zeros_like(v) if _is_float(v) else _float0(v) for v in raw_params)
-        return input_cts, param_cts
+        return exact_cts, soft_cts, param_cts
 
     rule_call.defvjp(rule_fwd, rule_bwd)
-    raw_outs, written_values = rule_call(xs, param_values)
+    raw_outs, carriers, written_values = rule_call(exact, softs, param_values)
     state.write_back(structure["written"], written_values)
-    return _rebuild_output(structure, raw_outs)
+    return _rebuild_output(structure, raw_outs, carriers)
 
 
-def _rebuild_output(structure, raw_values):
+def _dout_values(structure, raw_outs, out_cts, carrier_cts):
+    """The rule's ``dout``: float outputs' cotangents, and for integer outputs their carriers' cotangents cast to
+    the output dtype (as MindSpore hands an integer output's gradient to a bprop)."""
+    by_slot = dict(zip(structure["int_slots"], carrier_cts))
+    values = []
+    for slot, value, ct in zip(structure["out_slots"], raw_outs, out_cts):
+        if slot in by_slot:
+            ct = by_slot[slot]
+            ct = (ct != 0) if value.dtype == np.bool_ else jnp.trunc(ct).astype(value.dtype)
+        elif not _is_float(value) or np.dtype(ct.dtype) == jax.dtypes.float0:
+            ct = jnp.zeros(value.shape, value.dtype)
+        values.append(ct)
+    return values
+
+
+def _rebuild_output(structure, raw_values, carriers=None):
     filled = list(structure["out_leaves"])
+    by_slot = dict(zip(structure["int_slots"], carriers)) if carriers is not None else {}
     for slot, value in zip(structure["out_slots"], raw_values):
-        filled[slot] = Tensor._from_raw(value)
+        if slot in by_slot and value.dtype != np.bool_:
+            filled[slot] = primitive.soft_input(value, by_slot[slot])
+        else:
+            filled[slot] = Tensor._from_raw(value)
     return jax.tree_util.tree_unflatten(structure["out_tree"], filled)
 
 
@@ -178,18 +230,26 @@ def _float0(value):
     return np.zeros(np.shape(value), dtype=jax.dtypes.float0)
 
 
-def _match_grads(grads, args, leaves, tensor_slots, raw_xs, who, strict_tuple):
-    """Cotangents for the Tensor leaves of ``args`` from the rule's returned gradients (one per argument)."""
-    if isinstance(grads, Tensor) and not strict_tuple and len(args) == 1:
+def _const_vector(shape):
+    return "[const vector]{" + ", ".join(str(d) for d in shape) + "}"
+
+
+def _match_grads(grads, inputs, leaves, tensor_slots, soft_slots, raw_exact, raw_softs, who, bare_ok):
+    """Cotangents (for the exact values, for the soft copies) from the rule's gradients, one per input."""
+    if isinstance(grads, Tensor):
+        if not bare_ok:
+            raise TypeError(f"For bprop function, output should be a tuple, but got AbstractTensor: {who} must "
+                            f"return a tuple with one gradient per input.")
         grads = (grads,)
     if not isinstance(grads, (tuple, list)):
         raise TypeError(f"{who} must return a tuple with one gradient per input, but it returned "
                         f"{type(grads).__name__}.")
-    if len(grads) < len(args):
-        raise RuntimeError(f"{who} returned {len(grads)} gradient(s) for {len(args)} input(s). Return one gradient "
-                           f"per input, in order (any placeholder, e.g. 0, for non-Tensor inputs).")
-    grad_leaves = []  # aligned with `leaves`: one entry per leaf of each argument
-    for arg, grad in zip(args, grads):
+    if len(grads) < len(inputs):
+        raise RuntimeError(f"Grad size should lager than forward inputs, but got {len(grads)} vs {len(inputs)}: "
+                           f"{who} must return one gradient per input, in order (any placeholder, e.g. 0, for "
+                           f"non-Tensor inputs).")
+    grad_leaves = []  # aligned with `leaves`: one entry per leaf of each input
+    for arg, grad in zip(inputs, grads):
         count = len(jax.tree_util.tree_leaves(arg, is_leaf=_is_tensor))
         if count == 1:
             grad_leaves.append(grad)
@@ -199,19 +259,25 @@ def _match_grads(grads, args, leaves, tensor_slots, raw_xs, who, strict_tuple):
                 raise ValueError(f"{who} must return, for an input that is a tuple of {count} Tensors, a tuple of "
                                  f"{count} gradients.")
             grad_leaves.extend(parts)
-    cotangents = []
-    for slot, primal in zip(tensor_slots, raw_xs):
-        grad = grad_leaves[slot] if slot < len(grad_leaves) else None
-        if not _is_float(primal):
-            cotangents.append(_float0(primal))
+    exact_cts, soft_cts = [], []
+    soft_iter = iter(raw_softs)
+    for slot, primal in zip(tensor_slots, raw_exact):
+        is_soft = slot in soft_slots
+        target = next(soft_iter) if is_soft else primal
+        exact_cts.append(jnp.zeros_like(primal) if _is_float(primal) and not is_soft else _float0(primal))
+        if not is_soft and not _is_float(primal):
             continue
-        value = grad._data if isinstance(grad, Tensor) else jnp.zeros_like(primal) if grad is None else jnp.asarray(
-            grad)
+        grad = grad_leaves[slot]
+        value = jnp.zeros(primal.shape, target.dtype) if grad is None else (
+            grad._data if isinstance(grad, Tensor) else jnp.asarray(grad))
         if tuple(value.shape) != tuple(primal.shape):
-            try:
-                value = jnp.broadcast_to(value, primal.shape)
-            except ValueError:
-                raise ValueError(f"{who} returned a gradient of shape {list(value.shape)} for an input of shape "
-                                 f"{list(primal.shape)}; each gradient must have its input's shape.") from None
-        cotangents.append(value.astype(primal.dtype))
-    return tuple(cotangents)
+            raise RuntimeError(f"For grad interface or custom function, grad tensor should be broadcast to expected "
+                               f"shape, but got {_const_vector(value.shape)} vs {_const_vector(primal.shape)}: "
+                               f"{who} must return, for each input, a gradient of the input's shape.")
+        if is_soft:  # MindSpore casts the gradient to the integer input's dtype
+            value = value.astype(target.dtype)
+            value = (value != 0).astype(target.dtype) if primal.dtype == np.bool_ else jnp.trunc(value)
+            soft_cts.append(value)
+        else:
+            exact_cts[-1] = value.astype(primal.dtype)
+    return tuple(exact_cts), tuple(soft_cts)

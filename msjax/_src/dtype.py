@@ -5,12 +5,14 @@ A MindSpore dtype is an object (``mindspore.float32``) whose ``str`` is ``Float3
 (JAX runs in x64 mode, so every MindSpore dtype has an exact JAX counterpart).
 
 Result dtypes never come from jnp: under x64 jnp promotes ``int32 + 1.5`` to float64, MindSpore to Float32.
-``result_type`` below is MindSpore's rule, and every op passes its result dtype explicitly.
+``result_np_dtype`` below is MindSpore's rule, and every op passes its result dtype explicitly.
 """
 from __future__ import annotations
 
 import builtins
+import enum
 import functools
+import inspect
 
 import ml_dtypes
 import numpy as np
@@ -19,15 +21,19 @@ __all__ = ["Type", "Number", "Bool", "Int", "UInt", "Float", "BFloat", "Complex"
 
 
 class Type:
-    """Base of every MindSpore dtype object."""
+    """Base of every MindSpore dtype object.
+
+    Dtypes are singletons compared by name. ``Int(32)`` / ``Float(16)`` / ``Float()`` return the registered
+    object, as MindSpore's classes do; msjax builds its own objects with `_define`.
+    """
 
     __slots__ = ("_name", "_repr", "np_dtype", "_hash")
 
-    def __init__(self, name: str, repr_name: str, np_dtype=None):
-        self._name = name
-        self._repr = "mindspore." + repr_name
-        self.np_dtype = None if np_dtype is None else np.dtype(np_dtype)
-        self._hash = hash(("mstype", name))
+    def __new__(cls, *args):
+        try:
+            return _BY_CLASS_ARGS[(cls, args)]
+        except KeyError:
+            raise TypeError(f"{cls.__name__}{args} is not a MindSpore dtype.") from None
 
     def __str__(self):
         return self._name
@@ -47,31 +53,55 @@ class Type:
     def __reduce__(self):
         return (_lookup_by_name, (self._name,))
 
-    @property
-    def itemsize(self) -> int:
-        return 0 if self.np_dtype is None else self.np_dtype.itemsize
 
-    @property
-    def is_floating_point(self) -> bool:
-        return isinstance(self, (Float, BFloat)) and self.np_dtype is not None
+def _define(cls, name: str, repr_name: str, np_dtype=None, args=None):
+    """Create and register one dtype object; ``args`` is what ``cls(*args)`` returns it for."""
+    obj = object.__new__(cls)
+    obj._name = name
+    obj._repr = "mindspore." + repr_name
+    obj.np_dtype = None if np_dtype is None else np.dtype(np_dtype)
+    obj._hash = hash(("mstype", name))
+    if args is not None:
+        _BY_CLASS_ARGS[(cls, args)] = obj
+    return obj
 
-    @property
-    def is_complex(self) -> bool:
-        return isinstance(self, Complex) and self.np_dtype is not None
 
-    @property
-    def is_signed(self) -> bool:
-        return isinstance(self, (Int, Float, BFloat, Complex)) and self.np_dtype is not None
-
-    def to_real(self):
-        return {"Complex64": float32, "Complex128": float64}.get(self._name, self)
-
-    def to_complex(self):
-        return {"Float32": complex64, "Float64": complex128}.get(self._name, self)
+_BY_CLASS_ARGS: dict = {}
 
 
 class Number(Type):
+    """Numeric dtypes: the only ones with width and kind properties (``ms.string.itemsize`` is AttributeError)."""
+
     __slots__ = ()
+
+    @property
+    def itemsize(self) -> int:
+        return 1 if self.np_dtype is None else self.np_dtype.itemsize  # generic ones (Float, Int) report 1
+
+    @property
+    def is_floating_point(self) -> bool:
+        return isinstance(self, (Float, BFloat))
+
+    @property
+    def is_complex(self) -> bool:
+        return isinstance(self, Complex)
+
+    @property
+    def is_signed(self) -> bool:
+        return isinstance(self, (Int, Float, BFloat, Complex))
+
+    def to_real(self):
+        if self.np_dtype is None and self is not hifloat8:
+            raise TypeError(f"Cannot convert type {self._repr[10:]} to real type.")
+        return {"Complex64": float32, "Complex128": float64}.get(self._name, self)
+
+    def to_complex(self):
+        if isinstance(self, Complex):
+            return self
+        try:
+            return {"Float32": complex64, "Float64": complex128, "BFloat16": complex64}[self._name]
+        except KeyError:
+            raise TypeError(f"Cannot convert type {self._repr[10:]} to complex type.") from None
 
 
 class Bool(Number):
@@ -103,7 +133,14 @@ class String(Type):
 
 
 class TensorType(Type):
+    """``mstype.tensor_type``, or ``TensorType(ms.float32)`` (repr ``mindspore.tensor[float32]``)."""
+
     __slots__ = ()
+
+    def __new__(cls, element=None):
+        if element is None:
+            return tensor_type
+        return _define(cls, f"Tensor[{element}]", f"tensor[{element._repr[10:]}]")
 
 
 class TypeNone(Type):
@@ -118,40 +155,54 @@ class Tuple(Type):
     __slots__ = ()
 
 
+class Dict(Type):
+    __slots__ = ()
+
+
+class Slice(Type):
+    __slots__ = ()
+
+
 class Function(Type):
     __slots__ = ()
 
 
-bool_ = Bool("Bool", "bool", np.bool_)
-int8 = Int("Int8", "int8", np.int8)
-int16 = Int("Int16", "int16", np.int16)
-int32 = Int("Int32", "int32", np.int32)
-int64 = Int("Int64", "int64", np.int64)
-uint8 = UInt("UInt8", "uint8", np.uint8)
-uint16 = UInt("UInt16", "uint16", np.uint16)
-uint32 = UInt("UInt32", "uint32", np.uint32)
-uint64 = UInt("UInt64", "uint64", np.uint64)
-float16 = Float("Float16", "float16", np.float16)
-float32 = Float("Float32", "float32", np.float32)
-float64 = Float("Float64", "float64", np.float64)
-bfloat16 = BFloat("BFloat16", "bfloat16", ml_dtypes.bfloat16)
-complex64 = Complex("Complex64", "complex64", np.complex64)
-complex128 = Complex("Complex128", "complex128", np.complex128)
-float8_e4m3fn = Float("Float8E4M3FN", "float8_e4m3fn", ml_dtypes.float8_e4m3fn)
-float8_e5m2 = Float("Float8E5M2", "float8_e5m2", ml_dtypes.float8_e5m2)
-qint4x2 = Int("Int4", "int4", ml_dtypes.int4)
+class TypeType(Type):
+    __slots__ = ()
+
+
+bool_ = _define(Bool, "Bool", "bool", np.bool_, args=())
+int8 = _define(Int, "Int8", "int8", np.int8, args=(8,))
+int16 = _define(Int, "Int16", "int16", np.int16, args=(16,))
+int32 = _define(Int, "Int32", "int32", np.int32, args=(32,))
+int64 = _define(Int, "Int64", "int64", np.int64, args=(64,))
+uint8 = _define(UInt, "UInt8", "uint8", np.uint8, args=(8,))
+uint16 = _define(UInt, "UInt16", "uint16", np.uint16, args=(16,))
+uint32 = _define(UInt, "UInt32", "uint32", np.uint32, args=(32,))
+uint64 = _define(UInt, "UInt64", "uint64", np.uint64, args=(64,))
+float16 = _define(Float, "Float16", "float16", np.float16, args=(16,))
+float32 = _define(Float, "Float32", "float32", np.float32, args=(32,))
+float64 = _define(Float, "Float64", "float64", np.float64, args=(64,))
+bfloat16 = _define(BFloat, "BFloat16", "bfloat16", ml_dtypes.bfloat16, args=(16,))
+complex64 = _define(Complex, "Complex64", "complex64", np.complex64, args=(64,))
+complex128 = _define(Complex, "Complex128", "complex128", np.complex128, args=(128,))
+float8_e4m3fn = _define(Float, "Float8E4M3FN", "float8_e4m3fn", ml_dtypes.float8_e4m3fn)
+float8_e5m2 = _define(Float, "Float8E5M2", "float8_e5m2", ml_dtypes.float8_e5m2)
+hifloat8 = _define(Float, "HiFloat8", "hifloat8")  # Ascend's 8-bit float: no numpy/JAX counterpart
+qint4x2 = _define(Int, "Int4", "int4", ml_dtypes.int4, args=(4,))
 
 # Generic (width-less) types: `float_` is *not* float64 in MindSpore, it is the abstract Float.
-float_ = Float("Float", "float")
-int_ = Int("Int", "int")
-uint = UInt("UInt", "uint")
-number = Number("Number", "number")
-string = String("String", "string_")
-tensor_type = TensorType("Tensor", "tensor")
-type_none = TypeNone("None", "type_none")
-list_ = List("List", "list_")
-tuple_ = Tuple("Tuple", "tuple_")
-function = Function("Func", "function")
+float_ = _define(Float, "Float", "float", args=())
+int_ = _define(Int, "Int", "int", args=())
+uint = _define(UInt, "UInt", "uint", args=())
+number = _define(Number, "Number", "number", args=())
+string = _define(String, "String", "string_", args=())
+tensor_type = _define(TensorType, "Tensor", "tensor")
+type_none = _define(TypeNone, "None", "type_none", args=())
+list_ = _define(List, "List", "list_", args=())
+tuple_ = _define(Tuple, "Tuple", "tuple_", args=())
+function = _define(Function, "Func", "function", args=())
+type_type = _define(TypeType, "TypeType", "type_type", args=())
 
 bool = bool_  # noqa: A001  (MindSpore exports both names)
 half, single, double = float16, float32, float64
@@ -162,27 +213,32 @@ ubyte, ushort, uintc, intp, uintp = uint8, uint16, uint32, int64, uint64
 cfloat, cdouble = complex64, complex128
 np_bfloat16 = ml_dtypes.bfloat16
 
+_LOW_PRECISION = (qint4x2, float8_e4m3fn, float8_e5m2, hifloat8)
 int_type = (int8, int16, int32, int64)
 uint_type = (uint8, uint16, uint32, uint64)
-float_type = (float16, float32, float64, bfloat16, float8_e4m3fn, float8_e5m2)
+float_type = (float16, float32, float64, bfloat16, float8_e4m3fn, float8_e5m2, hifloat8)
 complex_type = (complex64, complex128)
-signed_type = int_type + (float16, float32, float64, bfloat16) + complex_type
-number_type = int_type + uint_type + (float16, float32, float64, bfloat16) + complex_type
+signed_type = int_type + (float16, float32, float64, bfloat16) + complex_type + _LOW_PRECISION
+number_type = int_type + uint_type + (float16, float32, float64, bfloat16) + complex_type + _LOW_PRECISION
 all_types = (bool_,) + number_type
 
-_CONCRETE = (bool_,) + number_type + (float8_e4m3fn, float8_e5m2, qint4x2)
+_CONCRETE = (bool_,) + number_type[:-1]  # all but hifloat8
 _BY_NP = {d.np_dtype: d for d in _CONCRETE}
-_BY_NAME = {d._name: d for d in _CONCRETE + (float_, int_, uint, number, string, tensor_type, type_none)}
+_BY_NAME = {d._name: d for d in _CONCRETE + (hifloat8, float_, int_, uint, number, string, tensor_type, type_none,
+                                             list_, tuple_, function, type_type)}
 
-# Names `Tensor.astype('...')` accepts, as in MindSpore.
-_STRING_NAMES = {
-    "bool_": bool_, "bool": bool_, "int8": int8, "byte": int8, "int16": int16, "short": int16,
-    "int32": int32, "intc": int32, "int64": int64, "long": int64, "intp": int64, "int": int64,
-    "uint8": uint8, "ubyte": uint8, "uint16": uint16, "ushort": uint16, "uint32": uint32, "uintc": uint32,
-    "uint64": uint64, "uintp": uint64, "float16": float16, "half": float16, "float32": float32,
-    "single": float32, "float64": float64, "double": float64, "float": float64, "complex64": complex64,
-    "cfloat": complex64, "complex128": complex128, "cdouble": complex128, "bfloat16": bfloat16,
-}
+
+class _QuantDtype(enum.Enum):
+    def __str__(self):
+        return self.name
+
+    def value(self) -> builtins.int:  # a method in MindSpore, not Enum's property
+        return self._value_
+
+
+# ``mindspore.QuantDtype``: quantization data types INT1..INT16 (0..15) and UINT1..UINT16 (100..115).
+QuantDtype = _QuantDtype("QuantDtype", [(f"INT{n}", n - 1) for n in range(1, 17)]
+                         + [(f"UINT{n}", n + 99) for n in range(1, 17)], module="mindspore.common.dtype")
 
 
 def _lookup_by_name(name: str) -> Type:
@@ -203,34 +259,110 @@ def to_numpy_dtype(dtype: Type) -> np.dtype:
     return dtype.np_dtype
 
 
-_NP_SCALAR_TYPES = (np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
-                    np.float16, np.float32, np.float64, np.complex64, np.complex128)
+# --- conversions (mindspore.common.dtype's functions) ------------------------------------------------------------
+
+_SIMPLE_TYPES = {
+    list: list_, tuple: tuple_, type(None): type_none, builtins.bool: bool_, builtins.int: int64,
+    builtins.float: float64, builtins.complex: complex128, builtins.str: string, np.bool_: bool_, np.str_: string,
+    np.int8: int8, np.int16: int16, np.int32: int32, np.int64: int64, np.uint8: uint8, np.uint16: uint16,
+    np.uint32: uint32, np.uint64: uint64, np.float16: float16, np.float32: float32, np.float64: float64,
+}
+
+
+def pytype_to_dtype(obj) -> Type:
+    if isinstance(obj, np.dtype):
+        obj = obj.type
+    if isinstance(obj, Type):
+        return obj
+    if not isinstance(obj, type):
+        raise TypeError("For 'pytype_to_dtype', the argument 'obj' must be a python type object,such as int, "
+                        f"float, str, etc. But got type {type(obj)}.")
+    try:
+        return _SIMPLE_TYPES[obj]
+    except KeyError:
+        raise NotImplementedError(f"The python type {obj} cannot be converted to MindSpore type.") from None
+
+
+def get_py_obj_dtype(obj) -> Type:
+    from .tensor import Tensor  # local: tensor.py imports this module
+    if isinstance(obj, Tensor):
+        return TensorType(obj.dtype)
+    if hasattr(obj, "__primitive_flag__") or hasattr(obj, "construct") or inspect.isfunction(obj):
+        return function
+    if isinstance(obj, Type):
+        return type_type
+    return pytype_to_dtype(obj if isinstance(obj, type) else type(obj))
+
+
+def dtype_to_nptype(dtype: Type):
+    """numpy scalar type of a MindSpore dtype (KeyError for others, as in MindSpore)."""
+    if dtype in _CONCRETE[:15]:
+        return dtype.np_dtype.type
+    raise KeyError(dtype)
+
+
+_PYTYPES = {bool_: builtins.bool, list_: list, tuple_: tuple, string: builtins.str, type_none: type(None)}
+
+
+def dtype_to_pytype(dtype: Type):
+    if dtype in _PYTYPES:
+        return _PYTYPES[dtype]
+    if dtype in (int_,) + int_type + uint_type:
+        return builtins.int
+    if dtype in (float_, float16, float32, float64, bfloat16):
+        return builtins.float
+    if dtype in complex_type:
+        return builtins.complex
+    raise KeyError(dtype)
+
+
+def type_size_in_bytes(dtype: Type) -> builtins.int:
+    if not isinstance(dtype, Type):
+        raise TypeError("The argument `dtype` should be instance of ", Type)
+    return dtype.itemsize if isinstance(dtype, Number) else 0
+
+
+# `Tensor.astype('name')` lower-cases the name, checks it against MindSpore's list of dtype names and looks it up
+# with numpy (1.x semantics): what numpy cannot parse is a TypeError, what MindSpore cannot map is
+# NotImplementedError (complex and bfloat16 names).
+_ASTYPE_NAMES = {
+    "bool_": bool_, "bool": bool_, "int8": int8, "byte": int8, "int16": int16, "short": int16, "int32": int32,
+    "intc": int32, "int64": int64, "long": int64, "intp": int64, "int": int64, "int_": int64, "uint8": uint8,
+    "ubyte": uint8, "uint16": uint16, "ushort": uint16, "uint32": uint32, "uintc": uint32, "uint64": uint64,
+    "uintp": uint64, "uint": uint64, "float16": float16, "half": float16, "float32": float32, "single": float32,
+    "float64": float64, "double": float64, "float": float64, "float_": float64,
+}
+_ASTYPE_UNMAPPED = ("complex64", "cfloat", "complex128", "cdouble", "bfloat16")
+_ASTYPE_UNPARSED = ("qint4x2", "float8_e4m3fn", "float8_e5m2", "hifloat8", "list_", "tuple_", "string", "number",
+                    "tensor_type", "type_none", "_null")
+_CASTABLE = (bool_,) + number_type[:14]  # MindSpore's CPU Cast has no kernel for int4 / float8 / hifloat8
 
 
 def as_dtype(spec, *, who: str = "Tensor.astype") -> Type:
-    """Convert what ``Tensor.astype`` accepts (a MindSpore dtype, a numpy scalar type, a name) to a dtype."""
-    if isinstance(spec, Type):
-        return spec
+    """Convert what ``Tensor.astype`` accepts (a MindSpore dtype, a Python/numpy type, a name) to a dtype."""
     if isinstance(spec, builtins.str):
-        try:
-            return _STRING_NAMES[spec]
-        except KeyError:
-            raise TypeError(f"For {who}, the string input type must be one of {sorted(_STRING_NAMES)}, "
-                            f"but got '{spec}'.") from None
-    if spec is builtins.float:
-        return float64
-    if spec is builtins.int:
-        return int64
-    if spec is builtins.bool:
-        return bool_
-    if isinstance(spec, type) and issubclass(spec, np.generic) and spec in _NP_SCALAR_TYPES:
-        return _BY_NP[np.dtype(spec)]
-    raise TypeError(f"For {who}, the input type must be a mindspore dtype (e.g. mindspore.float32), a numpy "
-                    f"scalar type or a dtype name, but got '{spec}'.")
+        name = spec.lower()
+        if name in _ASTYPE_NAMES:
+            return _ASTYPE_NAMES[name]
+        if name in _ASTYPE_UNMAPPED:
+            raise NotImplementedError(f"The python type {name} cannot be converted to MindSpore type.")
+        if name in _ASTYPE_UNPARSED:
+            raise TypeError(f"data type '{name}' not understood")
+        raise TypeError(f"For {who}, the string input type must be one of "
+                        f"{sorted(_ASTYPE_NAMES) + list(_ASTYPE_UNMAPPED)}, but got '{spec}'.")
+    if isinstance(spec, type):
+        dtype = pytype_to_dtype(spec)
+    elif isinstance(spec, Type) and spec in all_types:
+        dtype = spec
+    else:
+        raise TypeError(f"For {who}, the input type must be one of {list(all_types)}, but got '{spec}'.")
+    if dtype not in _CASTABLE:
+        raise TypeError(f"For '{who}', casting to {dtype} is not supported.")
+    return dtype
 
 
 def check_tensor_dtype(spec) -> Type:
-    """The ``dtype=`` argument of ``Tensor(...)``: MindSpore accepts only its own dtype objects."""
+    """The ``dtype=`` argument of ``Tensor(...)``: MindSpore accepts only its own (concrete) dtype objects."""
     if isinstance(spec, Type) and spec.np_dtype is not None:
         return spec
     valid = ", ".join(repr(d) for d in number_type + (bool_,))
@@ -238,58 +370,21 @@ def check_tensor_dtype(spec) -> Type:
     raise TypeError(f"For 'Tensor', the 'dtype' should be one of [{valid}], but got '{name}'.")
 
 
-def dtype_to_nptype(dtype: Type):
-    """numpy scalar type of a MindSpore dtype (``mstype.dtype_to_nptype``)."""
-    return to_numpy_dtype(dtype).type
-
-
-def dtype_to_pytype(dtype: Type):
-    if isinstance(dtype, Bool):
-        return builtins.bool
-    if isinstance(dtype, (Int, UInt)):
-        return builtins.int
-    if isinstance(dtype, (Float, BFloat)):
-        return builtins.float
-    if isinstance(dtype, Complex):
-        return builtins.complex
-    raise NotImplementedError(f"dtype_to_pytype does not support {dtype!r}.")
-
-
-def pytype_to_dtype(obj) -> Type:
-    if isinstance(obj, np.dtype):
-        return from_numpy_dtype(obj)
-    if not isinstance(obj, type):
-        raise TypeError("For 'pytype_to_dtype', the argument 'obj' must be a python type object,such as int, "
-                        f"float, str, etc. But got type {type(obj)}.")
-    if obj is builtins.bool:
-        return bool_
-    if obj is builtins.int:
-        return int64
-    if obj is builtins.float:
-        return float64
-    if obj is builtins.complex:
-        return complex128
-    if issubclass(obj, np.generic):
-        return from_numpy_dtype(obj)
-    raise NotImplementedError(f"pytype_to_dtype does not support {obj}.")
-
-
-def type_size_in_bytes(dtype: Type) -> builtins.int:
-    return dtype.itemsize
-
-
 # --- promotion -------------------------------------------------------------------------------------------------
 #
 # Tensor (x) Tensor follows the lattice bool < uint/int < float < complex that MindSpore 2.10 shares with JAX
-# (i64+f16 -> f16, u8+i8 -> i16, bf16+f16 -> f32, c64+f64 -> c128); 0-d Tensors are as strong as any Tensor.
+# (i64+f16 -> f16, u8+i8 -> i16, bf16+f16 -> f32, c64+f64 -> c128); 0-d Tensors are as strong as any Tensor
+# (``*`` and ``/`` weaken them: see math_ops.mul_div_dtype). MindSpore refuses to mix UInt16/32/64 with any other
+# dtype but Bool; msjax promotes them on JAX's lattice instead.
 # Python and numpy scalars are weak: they only decide the category, never the width, and a scalar of a higher
-# category brings that category's default (int -> Int64, float -> Float32, complex -> Complex64).
+# category brings that category's default (int -> Int64, float -> Float32).
 
 _KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "V": 2, "c": 3}  # 'V': ml_dtypes' bfloat16/float8
+_ML_FLOATS = (np.dtype(ml_dtypes.bfloat16), np.dtype(ml_dtypes.float8_e4m3fn), np.dtype(ml_dtypes.float8_e5m2))
 
 
 def _kind_rank(np_dtype: np.dtype) -> builtins.int:
-    if np_dtype in (np.dtype(ml_dtypes.bfloat16), np.dtype(ml_dtypes.float8_e4m3fn), np.dtype(ml_dtypes.float8_e5m2)):
+    if np_dtype in _ML_FLOATS:
         return 2
     return _KIND_RANK[np_dtype.kind]
 
@@ -318,7 +413,7 @@ def scalar_rank(value) -> builtins.int | None:
 
 def result_np_dtype(tensor_dtypes, scalar_ranks=()) -> np.dtype:
     """MindSpore's result dtype for Tensors of ``tensor_dtypes`` combined with weak scalars of ``scalar_ranks``."""
-    return _result_np_dtype(tuple(tensor_dtypes), tuple(scalar_ranks))
+    return _result_np_dtype(tuple(np.dtype(d) for d in tensor_dtypes), tuple(scalar_ranks))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -336,7 +431,6 @@ def _result_np_dtype(tensor_dtypes, scalar_ranks) -> np.dtype:
 
 
 def default_np_dtype_for_python(value) -> np.dtype:
-    """dtype of ``Tensor(value)`` for a Python scalar or nested list (Int64 / Float32 / Bool / Complex128)."""
-    rank = scalar_rank(value)
+    """dtype of ``Tensor(value)`` for a Python scalar (Bool / Int64 / Float32 / Complex128)."""
     return {0: np.dtype(np.bool_), 1: np.dtype(np.int64), 2: np.dtype(np.float32),
-            3: np.dtype(np.complex128)}[rank]
+            3: np.dtype(np.complex128)}[scalar_rank(value)]

@@ -1,17 +1,18 @@
-"""Functional ops (``ops.sin``, ``ops.matmul``, ``ops.sum``, ...): MindSpore's signatures over the same
-Primitives as the op classes, so class and function share checks, errors and custom bprops."""
+"""Functional ops (``ops.sin``, ``ops.matmul``, ``ops.sum``, ...): MindSpore 2.10's signatures over the same
+Primitives as the op classes, so class and function share checks, errors and custom bprops. Where MindSpore's
+functional op is Python composing primitives (``ops.max``, ``ops.remainder``, ``ops.chunk``), so is this one."""
 from __future__ import annotations
 
 import builtins
 
 import jax.numpy as jnp
-import numpy as np
 
 from . import array_ops as A
 from . import dtype as mstype
 from . import math_ops as M
 from . import nn_ops as N
 from .tensor import Tensor
+from .validation import normalize_axis
 
 
 def _unary_function(prim_class, name):
@@ -53,106 +54,81 @@ abs = _unary_function(M.Abs, "abs")  # noqa: A001
 absolute = abs
 square = _unary_function(M.Square, "square")
 sign = _unary_function(M.Sign, "sign")
-relu = _unary_function(M.ReLU, "relu")
 relu6 = _unary_function(N.ReLU6, "relu6")
 isnan = _unary_function(M.IsNan, "isnan")
 isinf = _unary_function(M.IsInf, "isinf")
 isfinite = _unary_function(M.IsFinite, "isfinite")
 logical_not = _unary_function(M.LogicalNot, "logical_not")
+arcsin, arccos, arctan = asin, acos, atan
 
-_add, _sub, _mul, _div = M.Add(), M.Sub(), M.Mul(), M.Div()
-_floordiv, _mod, _pow = M.FloorDiv(), M.FloorMod(), M.Pow()
-_maximum, _minimum = M.Maximum(), M.Minimum()
-_eq, _ne, _gt, _ge, _lt, _le = M.Equal(), M.NotEqual(), M.Greater(), M.GreaterEqual(), M.Less(), M.LessEqual()
-_and, _or = M.LogicalAnd(), M.LogicalOr()
+_relu = M.ReLU()
 
 
-def add(input, other, *, alpha=1):
-    return _add(input, other if alpha == 1 else _mul(other, alpha))
+def relu(input, inplace=False):
+    out = _relu(input)
+    if inplace:
+        input._data = out._data
+        return input
+    return out
 
 
-def sub(input, other, *, alpha=1):
-    return _sub(input, other if alpha == 1 else _mul(other, alpha))
+# --- binary --------------------------------------------------------------------------------------------------
+
+def _binary_function(prim_class, name, first="input", second="other"):
+    prim = prim_class()
+
+    def function(input, other):
+        return prim(input, other)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"``ops.{name}({first}, {second})``: elementwise with broadcasting, through " \
+                       f"``ops.{prim_class.__name__}``."
+    return function
 
 
-def mul(input, other):
-    return _mul(input, other)
+add = _binary_function(M.Add, "add")
+sub = _binary_function(M.Sub, "sub")
+mul = _binary_function(M.Mul, "mul")
+floor_divide = _binary_function(M.FloorDiv, "floor_divide")
+floor_mod = _binary_function(M.FloorMod, "floor_mod", "x", "y")
+pow = _binary_function(M.Pow, "pow", "input", "exponent")  # noqa: A001
+maximum = _binary_function(M.Maximum, "maximum")
+minimum = _binary_function(M.Minimum, "minimum")
+equal = _binary_function(M.Equal, "equal")
+ne = _binary_function(M.NotEqual, "ne")
+gt = _binary_function(M.Greater, "gt")
+ge = _binary_function(M.GreaterEqual, "ge")
+lt = _binary_function(M.Less, "lt")
+le = _binary_function(M.LessEqual, "le")
+logical_and = _binary_function(M.LogicalAnd, "logical_and")
+logical_or = _binary_function(M.LogicalOr, "logical_or")
+bitwise_and = _binary_function(M.BitwiseAnd, "bitwise_and")
+bitwise_or = _binary_function(M.BitwiseOr, "bitwise_or")
+bitwise_xor = _binary_function(M.BitwiseXor, "bitwise_xor")
+atan2 = _binary_function(M.Atan2, "atan2")
+arctan2 = atan2
+not_equal, greater, greater_equal, less, less_equal = ne, gt, ge, lt, le
+multiply, subtract = mul, sub
+
+_div, _div_mod = M.Div(), M.DivMod()
+_sub_ext = M.SubExt()
 
 
 def div(input, other, *, rounding_mode=None):
     if rounding_mode is None:
         return _div(input, other)
-    if rounding_mode == "floor":
-        return _floordiv(input, other)
-    if rounding_mode == "trunc":
-        quotient = _div(input, other)
-        return M.Sign()(quotient) * M.Floor()(M.Abs()(quotient))
-    raise ValueError(f"For 'div', 'rounding_mode' must be None, 'floor' or 'trunc', but got {rounding_mode!r}.")
+    return _div_mod(input, other, rounding_mode)
 
 
-divide = div
-true_divide = div
-multiply = mul
-subtract = sub
+divide = true_divide = div
 
 
-def floor_divide(input, other):
-    return _floordiv(input, other)
+def remainder(input, other):
+    """``input - floor_divide(input, other) * other``, as MindSpore composes it."""
+    return _sub_ext(input, mul(floor_divide(input, other), other))
 
 
-def floor_mod(x, y):
-    return _mod(x, y)
-
-
-remainder = floor_mod
-
-
-def pow(input, exponent):  # noqa: A001
-    return _pow(input, exponent)
-
-
-def maximum(input, other):
-    return _maximum(input, other)
-
-
-def minimum(input, other):
-    return _minimum(input, other)
-
-
-def equal(input, other):
-    return _eq(input, other)
-
-
-def ne(input, other):
-    return _ne(input, other)
-
-
-def gt(input, other):
-    return _gt(input, other)
-
-
-def ge(input, other):
-    return _ge(input, other)
-
-
-def lt(input, other):
-    return _lt(input, other)
-
-
-def le(input, other):
-    return _le(input, other)
-
-
-not_equal, greater, greater_equal, less, less_equal = ne, gt, ge, lt, le
-
-
-def logical_and(input, other):
-    return _and(input, other)
-
-
-def logical_or(input, other):
-    return _or(input, other)
-
+# --- matmul --------------------------------------------------------------------------------------------------
 
 _matmul_ext = M.MatMulExt()
 _bmm = M.BatchMatMul()
@@ -166,66 +142,104 @@ def bmm(input_x, mat2):
     return _bmm(input_x, mat2)
 
 
-_sum_ext = M.SumExt()
-_mean_ext = M.MeanExt()
+# --- reductions ----------------------------------------------------------------------------------------------
+
+_sum_ext, _prod_ext = M.SumExt(), M.ProdExt()
+
+
+def _axis_or_all(axis):
+    return () if axis is None else axis
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
     return _sum_ext(input, dim, keepdim, dtype)
 
 
-def mean(input, axis=None, keep_dims=False):
-    return _mean_ext(input, axis, keep_dims, None)
+def mean(x, axis=None, keep_dims=False):
+    return M.ReduceMean(keep_dims)(x, _axis_or_all(axis))
 
 
 def prod(input, axis=None, keep_dims=False, dtype=None):
-    out = M.ReduceProd(keep_dims)(input, () if axis is None else axis)
-    return out if dtype is None else cast(out, dtype)
+    """Integer and bool inputs give Int64, except with a tuple of axes (ReduceProd keeps the dtype)."""
+    if isinstance(axis, (tuple, list, Tensor)):
+        return M.ReduceProd(keep_dims)(input if dtype is None else cast(input, dtype), axis)
+    return _prod_ext(input, axis, keep_dims, dtype)
 
 
 def all(input, axis=None, keep_dims=False):  # noqa: A001
-    return M.ReduceAll(keep_dims)(input, () if axis is None else axis)
+    return M.ReduceAll(keep_dims)(input, _axis_or_all(axis))
 
 
 def any(input, axis=None, keep_dims=False):  # noqa: A001
-    return M.ReduceAny(keep_dims)(input, () if axis is None else axis)
+    return M.ReduceAny(keep_dims)(input, _axis_or_all(axis))
 
 
-def amax(input, axis=None, keepdims=False):
-    return M.ReduceMax(keepdims)(input, () if axis is None else axis)
+def _init_and_select(input, initial, where, combine):
+    """``initial`` and ``where`` of ops.max/min/amax/amin: elements outside ``where`` become ``initial``."""
+    if initial is not None:
+        input = combine(input, initial)
+    if where is not None and not (isinstance(where, bool) and where):
+        if initial is None:
+            raise ValueError("initial value must be provided for 'where' in ops.max/ops.min.")
+        input = _select(where, input, initial)
+    return input
 
 
-def amin(input, axis=None, keepdims=False):
-    return M.ReduceMin(keepdims)(input, () if axis is None else axis)
+def amax(input, axis=None, keepdims=False, *, initial=None, where=None):
+    input = _init_and_select(input, initial, where, maximum)
+    return M.ReduceMax(keepdims)(input, _axis_or_all(axis))
 
 
-_max_dim, _min_dim = A.MaxDim(), A.MinDim()
+def amin(input, axis=None, keepdims=False, *, initial=None, where=None):
+    input = _init_and_select(input, initial, where, minimum)
+    return M.ReduceMin(keepdims)(input, _axis_or_all(axis))
 
 
-def max(input, dim=None, keepdim=False, *, initial=None, where=None):  # noqa: A001
-    """``(values, Int64 indices)``, also without ``dim`` (MindSpore 2.10 returns a tuple then too)."""
-    return _max_dim(input, dim=dim, keepdim=keepdim)
+def _extreme(name, reduce_class, with_value_class, combine):
+    def function(input, axis=None, keepdims=False, *, initial=None, where=None):
+        # MindSpore 2.10: a tuple (values, Int64 indices) also without an axis, where the index is always 0 and
+        # `initial`/`where` are ignored.
+        if not input.shape:
+            return input, Tensor(0, mstype.int64)
+        if axis is None:
+            return reduce_class()(input, ()), Tensor(0, mstype.int64)
+        if not isinstance(axis, builtins.int) or isinstance(axis, builtins.bool):
+            raise TypeError(f"For '{name}', 'axis' must be int, but got {type(axis)}.")
+        input = _init_and_select(input, initial, where, combine)
+        indices, values = with_value_class(axis, keepdims)(input)
+        return values, indices
+
+    function.__name__ = function.__qualname__ = name
+    return function
 
 
-def min(input, dim=None, keepdim=False, *, initial=None, where=None):  # noqa: A001
-    return _min_dim(input, dim=dim, keepdim=keepdim)
+max = _extreme("max", M.ReduceMax, A.ArgMaxWithValue, maximum)  # noqa: A001
+min = _extreme("min", M.ReduceMin, A.ArgMinWithValue, minimum)  # noqa: A001
 
 
 def argmax(input, dim=None, keepdim=False):
     """Int64 indices; ``dim=None`` means over the flattened input."""
+    if not input.shape:
+        return Tensor(0)
+    if input.dtype == mstype.bool_:
+        input = cast(input, mstype.int32)
     if dim is None:
-        flat = reshape(input, (-1,))
-        return A.Argmax(0, mstype.int64)(flat)
+        return A.Argmax(0, mstype.int64)(reshape(input, (-1,)))
     out = A.Argmax(dim, mstype.int64)(input)
     return expand_dims(out, dim) if keepdim else out
 
 
 def argmin(input, axis=None, keepdims=False):
+    """Int32 indices (unlike argmax); ``axis=None`` means over the flattened input."""
+    if not input.shape:
+        return Tensor(0)
     if axis is None:
-        return A.Argmin(0, mstype.int64)(reshape(input, (-1,)))
-    out = A.Argmin(axis, mstype.int64)(input)
+        return A.Argmin(0)(reshape(input, (-1,)))
+    out = A.Argmin(axis)(input)
     return expand_dims(out, axis) if keepdims else out
 
+
+# --- shapes --------------------------------------------------------------------------------------------------
 
 _reshape, _transpose, _expand_dims = A.Reshape(), A.Transpose(), A.ExpandDims()
 
@@ -234,12 +248,12 @@ def reshape(input, shape):
     return _reshape(input, shape)
 
 
-def transpose(input, input_perm):
-    return _transpose(input, input_perm)
-
-
-def permute(input, dims):
+def transpose(input, dims):
     return _transpose(input, dims)
+
+
+def permute(input, axis):
+    return _transpose(input, axis)
 
 
 def expand_dims(input_x, axis):
@@ -258,18 +272,27 @@ _flatten_ext = A.FlattenExt()
 
 
 def flatten(input, order="C", *, start_dim=1, end_dim=-1):
+    if order not in ("C", "F"):
+        raise ValueError(f"For 'flatten', 'order' must be 'C' or 'F', but got {order!r}.")
+    if order == "F" and isinstance(input, Tensor) and input.ndim > 1:
+        input = transpose(input, tuple(builtins.range(input.ndim))[::-1])
     return _flatten_ext(input, start_dim=start_dim, end_dim=end_dim)
 
 
+def _sequence(tensors):
+    """A list becomes a tuple; anything else is passed on for the op's argument check to refuse."""
+    return tuple(tensors) if isinstance(tensors, list) else tensors
+
+
 def concat(tensors, axis=0):
-    return A.Concat(axis)(tuple(tensors))
+    return A.Concat(axis)(_sequence(tensors))
 
 
 cat = concat
 
 
 def stack(tensors, axis=0):
-    return A.Stack(axis)(tuple(tensors))
+    return A.Stack(axis)(_sequence(tensors))
 
 
 _split_with_size = A.SplitWithSize()
@@ -280,9 +303,13 @@ def split(tensor, split_size_or_sections, axis=0):
 
 
 def chunk(input, chunks, axis=0):
-    length = input.shape[axis]
-    size = -(-length // chunks)
-    return split(input, size, axis)
+    """At most ``chunks`` parts of equal size ceil(n / chunks), the last one smaller (may give fewer parts)."""
+    if not isinstance(chunks, builtins.int) or isinstance(chunks, builtins.bool):
+        raise TypeError(f"For ops.chunk type of argument `chunks` should be integer, but got {type(chunks)}")
+    if chunks <= 0:
+        raise ValueError(f"For ops.chunk parameter 'chunks' must be greater than 0, but got {chunks}")
+    length = input.shape[normalize_axis("chunk", axis, input.ndim)]
+    return split(input, builtins.max(-(-length // chunks), 1), axis)
 
 
 _tile = A.Tile()
@@ -296,28 +323,25 @@ def broadcast_to(input, shape):
     return A.BroadcastTo(shape)(input)
 
 
-_gather = A.Gather()
-
-
 def gather(input_params, input_indices, axis, batch_dims=0):
-    return _gather(input_params, input_indices, axis)
+    return A.Gather(batch_dims)(input_params, input_indices, axis)
 
 
 _select = A.Select()
 
 
-def where(condition, input=None, other=None):
+def where(condition, input, other):
     return _select(condition, input, other)
 
 
-def select(cond, x, y):
-    return _select(cond, x, y)
-
-
-_one_hot = A.OneHot()
+def select(condition, input, other):
+    return _select(condition, input, other)
 
 
 def one_hot(indices, depth, on_value=1, off_value=0, axis=-1):
+    """Python numbers for on/off become Tensors first (so ``one_hot(idx, 3)`` is Int64)."""
+    on_value = on_value if isinstance(on_value, Tensor) else Tensor(on_value)
+    off_value = off_value if isinstance(off_value, Tensor) else Tensor(off_value)
     return A.OneHot(axis)(indices, depth, on_value, off_value)
 
 
@@ -328,6 +352,8 @@ def cast(input, dtype):
     return _cast(input, dtype)
 
 
+# --- activations ---------------------------------------------------------------------------------------------
+
 def softmax(input, axis=-1, *, dtype=None):
     if dtype is not None:
         input = cast(input, dtype)
@@ -337,6 +363,8 @@ def softmax(input, axis=-1, *, dtype=None):
 def log_softmax(logits, axis=-1):
     return N.LogSoftmax(axis)(logits)
 
+
+# --- creation ------------------------------------------------------------------------------------------------
 
 _ones_like, _zeros_like = A.OnesLike(), A.ZerosLike()
 
@@ -357,21 +385,34 @@ _fill = A.Fill()
 def _size(size):
     if isinstance(size, Tensor):
         return tuple(builtins.int(d) for d in size.asnumpy().reshape(-1))
-    return size
+    return tuple(size) if isinstance(size, list) else size
+
+
+def _creation_dtype(op, dtype):
+    if dtype is None:
+        return mstype.float32
+    if not isinstance(dtype, mstype.Type):
+        raise TypeError(f"For '{op}', the input 'dtype' should be mindspore dtype, but got {dtype}.")
+    return dtype
 
 
 def ones(shape, dtype=None):
-    return _fill(dtype or mstype.float32, _size(shape), 1)
+    return _fill(_creation_dtype("Ones", dtype), _size(shape), 1)
 
 
 def zeros(size, dtype=None):
-    return _fill(dtype or mstype.float32, _size(size), 0)
+    return _fill(_creation_dtype("Zeros", dtype), _size(size), 0)
 
 
 def full(size, fill_value, *, dtype=None):
+    """Int64 unless ``dtype`` is given (MindSpore 2.10: ``ops.full((2,), 2.5)`` is ``[2, 2]``)."""
+    if not isinstance(size, (list, tuple)):
+        raise TypeError(f"For 'ops.full', 'size' must be a tuple or list of ints, but got {type(size)}.")
     if dtype is None:
-        dtype = mstype.from_numpy_dtype(mstype.result_np_dtype((), (mstype.scalar_rank(fill_value),)))
-    return _fill(dtype, _size(size), fill_value)
+        dtype = mstype.int64
+    if dtype not in mstype.all_types:
+        raise TypeError(f"For 'ops.full', 'dtype' must be mindspore.type, but got {dtype}.")
+    return _fill(dtype, tuple(size), fill_value)
 
 
 def fill(type, shape, value):  # noqa: A002
@@ -388,16 +429,18 @@ def arange(start=0, end=None, step=1, *, dtype=None):
     return Tensor._from_raw(jnp.arange(*values, dtype=dtype.np_dtype))
 
 
+# --- shape queries, state and misc ---------------------------------------------------------------------------
+
 def shape(input_x):
     return A.Shape()(input_x)
 
 
 def rank(input_x):
-    return input_x.ndim
+    return A.Rank()(input_x)
 
 
 def size(input_x):
-    return input_x.size
+    return A.Size()(input_x)
 
 
 _assign = A.Assign()
@@ -434,3 +477,8 @@ def stop_gradient(value):
     if isinstance(value, (tuple, list)):
         return type(value)(stop_gradient(v) for v in value)
     return value
+
+
+# `from msjax._src.functional import *` re-exports the ops, not this module's imports (Tensor is in ops too).
+__all__ = [name for name in dir() if not name.startswith("_")
+           and name not in ("annotations", "builtins", "jnp", "A", "M", "N", "mstype", "normalize_axis")]

@@ -3,13 +3,19 @@
 `linearize` runs the user's function once under `jax.vjp`. Tensor arguments and the requested Parameters are the
 inputs of a pure function; the Parameters are lifted by a `state.Frame`, so they are found however the function
 reaches them (``self.w``, a global Cell, a closure). Parameter writes made during the call come back as auxiliary
-outputs and are written back only after the call succeeded.
+outputs and are written back only after the call succeeded; when the call raises, the frame is dropped and every
+Parameter keeps its pre-call value.
 
-The packing of results into MindSpore's return structures lives in the `pack_*` helpers, one per API family.
+Integer and bool arguments are differentiated too (MindSpore casts their gradients to their dtype): they enter as
+`primitive.SoftIntTensor` (exact value plus a float copy that carries the gradient; see primitive.py).
+
+The packing of results into MindSpore's return structures lives in the `pack_*` helpers, one per API family, and the
+checks of a user's ``sens`` in `given_sens`. Where PyNative and GRAPH mode differ, the mode at call time decides.
 """
 from __future__ import annotations
 
 import dataclasses
+import numbers
 
 import jax
 import jax.numpy as jnp
@@ -25,158 +31,260 @@ def _is_tensor(x):
     return isinstance(x, Tensor)
 
 
-def _differentiable(leaf) -> bool:
-    return isinstance(leaf, SoftIntTensor) or (isinstance(leaf, Tensor) and np.dtype(leaf._data.dtype).kind in "fcV")
+def _carrier(leaf):
+    """The differentiable JAX value of an output Tensor, or None when no gradient can flow from it."""
+    if isinstance(leaf, SoftIntTensor):
+        return leaf._soft
+    data = leaf._data
+    return data if np.dtype(data.dtype).kind in "fcV" else None
+
+
+def _index_of(items, item):
+    for index, candidate in enumerate(items):
+        if candidate is item:
+            return index
+    return -1
 
 
 @dataclasses.dataclass
 class Linearized:
     """The result of `linearize`: the output, and a function from output cotangents to gradients."""
     output: object               # what the function returned (Tensors and Python values)
-    out_leaves: list             # the output's leaves; differentiable ones are `diff_slots`
+    out_leaves: list             # the output's leaves (tree_flatten, Tensors as leaves)
     out_tree: object
-    diff_slots: list
+    tensor_slots: list           # indices of the Tensor leaves
+    diff_slots: list             # indices of the Tensor leaves a gradient can flow from (float, or integer via soft)
     positions: list              # indices of the Tensor arguments that were differentiated
-    weights: tuple
+    weights: tuple               # the lifted Parameters
+    reads: list                  # with collect_reads: the Parameters the call read, in first-read order
     _vjp: object
     _input_dtypes: list
-    _cotangent_dtypes: list      # dtypes the vjp expects (float copies for integer outputs)
-
-    def diff_outputs(self):
-        return [self.out_leaves[i] for i in self.diff_slots]
+    _cotangent_dtypes: list      # dtypes the vjp expects for the diff slots (float carriers for integer outputs)
 
     def gradients(self, cotangents):
-        """(gradients of the Tensor arguments at `positions`, gradients of `weights`) for ``cotangents``."""
+        """(gradients of the Tensor arguments at `positions`, gradients of `weights`) for ``cotangents`` (one raw
+        array per diff slot)."""
         input_grads, weight_grads = self._vjp(tuple(cotangents))
-        inputs = [_cast_gradient(g, dtype) for g, dtype in zip(input_grads, self._input_dtypes)]
-        return [Tensor._from_raw(g) for g in inputs], [Tensor._from_raw(g) for g in weight_grads]
+        inputs = [Tensor._from_raw(_cast_gradient(g, dtype)) for g, dtype in zip(input_grads, self._input_dtypes)]
+        return inputs, [Tensor._from_raw(g) for g in weight_grads]
 
 
 def _cast_gradient(grad, dtype):
-    """MindSpore casts the gradient of an integer input to its dtype (truncating); bool inputs get False."""
+    """MindSpore casts the gradient of an integer input to its dtype (truncating); bool inputs get grad != 0."""
     if dtype.kind in "fcV":
         return grad
     if dtype == np.bool_:
-        return jnp.zeros(grad.shape, np.bool_)
+        return grad != 0
     return jnp.trunc(grad).astype(dtype)
 
 
-def linearize(fn, args, kwargs=None, positions=None, weights=()) -> Linearized:
+def linearize(fn, args, kwargs=None, positions=None, weights=(), collect_reads=False) -> Linearized:
     """Run ``fn(*args, **kwargs)`` under `jax.vjp`, differentiating the Tensor args at ``positions`` (default:
-    all Tensor args) and the Parameters ``weights``."""
+    all Tensor args) and the Parameters ``weights`` (float Parameters only). With ``collect_reads``, the result's
+    ``reads`` lists every Parameter the call read, in the order it first read them."""
     kwargs = kwargs or {}
     if positions is None:
         positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
     weights = tuple(weights)
-    input_dtypes = [np.dtype(args[i]._data.dtype) for i in positions]
-    soft = [dtype.kind in "iub" for dtype in input_dtypes]
-    xs = tuple(args[i]._data.astype(np.float64) if is_soft else args[i]._data
-               for i, is_soft in zip(positions, soft))
+    input_dtypes, exact, xs = [], [], []
+    for i in positions:
+        tensor = args[i]
+        dtype = np.dtype(tensor._data.dtype)
+        input_dtypes.append(dtype)
+        if isinstance(tensor, SoftIntTensor):  # an integer value an enclosing gradient differentiates
+            exact.append(tensor._data)
+            xs.append(tensor._soft)
+        elif dtype.kind in "iub":
+            exact.append(tensor._data)
+            xs.append(tensor._data.astype(primitive.soft_float_dtype(dtype)))
+        else:
+            exact.append(None)
+            xs.append(tensor._data)
     ws = tuple(w._data for w in weights)
     record = {}
 
     def pure(raw_xs, raw_ws):
         call_args = list(args)
-        for i, x, is_soft, dtype in zip(positions, raw_xs, soft, input_dtypes):
-            call_args[i] = SoftIntTensor.from_float(x, dtype) if is_soft else Tensor._from_raw(x)
-        with state.Frame(weights, raw_ws) as frame:
+        for i, x, e in zip(positions, raw_xs, exact):
+            call_args[i] = Tensor._from_raw(x) if e is None else primitive.soft_input(e, x)
+        with state.Frame(weights, raw_ws, record_reads=collect_reads) as frame:
             out = fn(*call_args, **kwargs)
-        leaves, tree = jax.tree_util.tree_flatten(out, is_leaf=_is_tensor)
-        diff_slots = [i for i, leaf in enumerate(leaves) if _differentiable(leaf)]
-        other_slots = [i for i, leaf in enumerate(leaves) if _is_tensor(leaf) and i not in diff_slots]
+            # Read the leaves inside the frame: a returned Parameter must give its lifted value.
+            leaves, tree = jax.tree_util.tree_flatten(out, is_leaf=_is_tensor)
+            tensor_slots = [i for i, leaf in enumerate(leaves) if isinstance(leaf, Tensor)]
+            values = tuple(leaves[i]._data for i in tensor_slots)
+            carriers = [_carrier(leaves[i]) for i in tensor_slots]
         written, written_values = frame.writes()
-        record.update(leaves=leaves, tree=tree, diff_slots=diff_slots, other_slots=other_slots, written=written)
-        diff_raw = tuple(leaves[i]._data for i in diff_slots)
-        return diff_raw, (tuple(leaves[i]._data for i in other_slots), tuple(written_values))
+        record.update(leaves=leaves, tree=tree, tensor_slots=tensor_slots, written=written,
+                      diff_slots=[slot for slot, c in zip(tensor_slots, carriers) if c is not None],
+                      reads=frame.reads() if collect_reads else [])
+        return tuple(c for c in carriers if c is not None), (values, tuple(written_values))
 
-    previous_soft = primitive.soft_ints_active
-    primitive.soft_ints_active = previous_soft or any(soft)
+    primitive.soft_ints_active += 1
     try:
-        diff_values, vjp_fn, (other_values, written_values) = jax.vjp(pure, xs, ws, has_aux=True)
+        diff_values, vjp_fn, (values, written_values) = jax.vjp(pure, tuple(xs), ws, has_aux=True)
     finally:
-        primitive.soft_ints_active = previous_soft
+        primitive.soft_ints_active -= 1
     state.write_back(record["written"], written_values)
     # The leaves recorded inside `pure` hold tracers of the finished trace; rebuild the output from its results.
     leaves = list(record["leaves"])
-    for slot, value in zip(record["diff_slots"], diff_values):
-        traced = leaves[slot]
-        leaves[slot] = (SoftIntTensor.from_float(value, traced._int_dtype).hard() if isinstance(traced, SoftIntTensor)
-                        else Tensor._from_raw(value))
-    for slot, value in zip(record["other_slots"], other_values):
+    for slot, value in zip(record["tensor_slots"], values):
         leaves[slot] = Tensor._from_raw(value)
     return Linearized(output=jax.tree_util.tree_unflatten(record["tree"], leaves), out_leaves=leaves,
-                      out_tree=record["tree"], diff_slots=record["diff_slots"], positions=list(positions),
-                      weights=weights, _vjp=vjp_fn, _input_dtypes=input_dtypes,
-                      _cotangent_dtypes=[np.dtype(v.dtype) for v in diff_values])
+                      out_tree=record["tree"], tensor_slots=record["tensor_slots"], diff_slots=record["diff_slots"],
+                      positions=list(positions), weights=weights, reads=record["reads"], _vjp=vjp_fn,
+                      _input_dtypes=input_dtypes, _cotangent_dtypes=[np.dtype(v.dtype) for v in diff_values])
 
 
 # --- sensitivities -------------------------------------------------------------------------------------------
 
-def _shape_str(shape):
-    return "[" + ", ".join(str(d) for d in shape) + "]"
+def _const_vector(shape):
+    return "[const vector]{" + ", ".join(str(d) for d in shape) + "}"
 
 
 def default_sens(lin: Linearized):
     """Ones for every differentiable output (tuple, list and dict outputs contribute all their Tensors)."""
-    return [jnp.ones(leaf.shape, dtype) for leaf, dtype in zip(lin.diff_outputs(), lin._cotangent_dtypes)]
+    return [jnp.ones(lin.out_leaves[slot].shape, dtype) for slot, dtype in zip(lin.diff_slots, lin._cotangent_dtypes)]
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (numbers.Number, np.generic)) and not isinstance(value, (bool, np.bool_))
+
+
+def _pynative_sens_leaves(lin: Linearized, sens):
+    """PyNative matches sens and output by their Tensor leaves, whatever the nesting (a 1-tuple for a Tensor output,
+    a flat tuple for a nested one); a Python number is a 0-d sens."""
+    if sens is None:
+        raise RuntimeError("Failure info [Can not find top cell for backward, please check your network whether set "
+                           "grad or inputs of your network whether be inplace modified, this is forbidden!].")
+    if isinstance(lin.output, Tensor) and _is_number(sens):
+        if tuple(lin.output.shape) != ():
+            raise RuntimeError(f"For grad interface or custom function, grad tensor should be broadcast to expected "
+                               f"shape, but got [const vector]{{}} vs {_const_vector(lin.output.shape)}")
+        return [Tensor._from_raw(jnp.asarray(sens, lin.output._data.dtype))]
+    leaves = [leaf for leaf in jax.tree_util.tree_leaves(sens, is_leaf=_is_tensor) if isinstance(leaf, Tensor)]
+    if len(leaves) != len(lin.tensor_slots):
+        raise RuntimeError("Failure info [The given sens gradient's size should be same as out of network!].")
+    return leaves
+
+
+def _abstract(value) -> str:
+    if isinstance(value, Tensor):
+        return "AbstractTensor"
+    if isinstance(value, tuple):
+        return "AbstractTuple"
+    if isinstance(value, list):
+        return "AbstractList"
+    if isinstance(value, dict):
+        return "AbstractDictionary"
+    if value is None:
+        return "AbstractNone"
+    return "AbstractScalar"
+
+
+def _graph_sens_leaves(output, sens):
+    """GRAPH mode joins sens with the output's abstract structure: same kinds of containers, Tensor for Tensor;
+    a shorter tuple fails to index, extra elements are ignored, non-Tensor outputs accept anything."""
+    if isinstance(output, Tensor):
+        if not isinstance(sens, Tensor):
+            if _is_number(sens):
+                raise TypeError(f"Type Join Failed: dtype1 = {output.dtype}, dtype2 = Any.")
+            raise TypeError(f"Type Join Failed: Abstract type {_abstract(sens)} cannot join with AbstractTensor.")
+        return [sens]
+    if isinstance(output, (tuple, list, dict)):
+        if _abstract(sens) != _abstract(output):
+            raise TypeError(f"Type Join Failed: Abstract type {_abstract(sens)} cannot join with "
+                            f"{_abstract(output)}.")
+        if isinstance(output, dict):
+            missing = [k for k in output if k not in sens]
+            if missing:
+                raise KeyError(missing[0])
+            return [leaf for key in sorted(output) for leaf in _graph_sens_leaves(output[key], sens[key])]
+        if len(sens) < len(output):
+            raise IndexError(f"TupleGetItem evaluator index should be in range[-{len(sens)}, {len(sens)}), but got "
+                             f"{len(sens)}.")
+        return [leaf for out, s in zip(output, sens) for leaf in _graph_sens_leaves(out, s)]
+    return []
 
 
 def given_sens(lin: Linearized, sens):
-    """Cotangents from a user's ``sens``, which must match the output's structure, shapes and dtypes."""
-    output_is_tensor = isinstance(lin.output, Tensor)
-    if not output_is_tensor and isinstance(sens, Tensor):
-        raise RuntimeError("For 'GradOperation', the sensitivity must have the structure of the network's output: "
-                           "the output is a tuple, so pass a tuple of Tensors as sens (The given sens gradient's "
-                           "size should be same as out of network!).")
-    if not isinstance(sens, Tensor) and output_is_tensor:
-        raise RuntimeError(f"For grad interface or custom function, grad tensor should be broadcast to expected "
-                           f"shape, but got {type(sens).__name__} vs {_shape_str(lin.output.shape)}: pass the "
-                           f"sensitivity as a Tensor shaped like the output.")
-    sens_leaves, sens_tree = jax.tree_util.tree_flatten(sens, is_leaf=_is_tensor)
-    if sens_tree != lin.out_tree and len(sens_leaves) != len(lin.out_leaves):
-        raise RuntimeError("The given sens gradient's size should be same as out of network! The network returned "
-                           f"{len(lin.out_leaves)} value(s) but sens has {len(sens_leaves)}.")
-    cotangents = []
-    for slot, dtype in zip(lin.diff_slots, lin._cotangent_dtypes):
-        out_leaf, sens_leaf = lin.out_leaves[slot], sens_leaves[slot]
-        if not isinstance(sens_leaf, Tensor):
-            raise RuntimeError(f"For grad interface or custom function, grad tensor should be broadcast to expected "
-                               f"shape, but got {type(sens_leaf).__name__} vs {_shape_str(out_leaf.shape)}.")
+    """Cotangents (one per diff slot) from a user's ``sens``, checked as MindSpore checks it in the current mode.
+    A sens whose shape differs from its output's is a ValueError in both modes (GRAPH accepts some silently)."""
+    pynative = context.is_pynative()
+    sens_leaves = _pynative_sens_leaves(lin, sens) if pynative else _graph_sens_leaves(lin.output, sens)
+    by_slot = dict(zip(lin.tensor_slots, sens_leaves))
+    for slot in lin.tensor_slots:
+        out_leaf, sens_leaf = lin.out_leaves[slot], by_slot[slot]
         if tuple(sens_leaf.shape) != tuple(out_leaf.shape):
-            raise ValueError(f"The shape should be {_shape_str(out_leaf.shape)}, but got "
-                             f"{_shape_str(sens_leaf.shape)}: the sensitivity (sens) must have the shape of the "
+            raise ValueError(f"The shape should be {_const_vector(out_leaf.shape)}, but got "
+                             f"{_const_vector(sens_leaf.shape)}: the sensitivity (sens) must have the shape of the "
                              f"output it scales.")
         if sens_leaf._data.dtype != out_leaf._data.dtype:
-            raise TypeError(f"The dtype should be {out_leaf.dtype}, but got {sens_leaf.dtype}: the sensitivity "
-                            f"(sens) must have the dtype of the output it scales.")
-        cotangents.append(sens_leaf._data.astype(dtype))
-    return cotangents
+            if pynative:
+                raise TypeError(f"The dtype should be {out_leaf.dtype}, but got {sens_leaf.dtype}: the sensitivity "
+                                f"(sens) must have the dtype of the output it scales.")
+            raise TypeError(f"Type Join Failed: dtype1 = {sens_leaf.dtype}, dtype2 = {out_leaf.dtype}.")
+    return [by_slot[slot]._data.astype(dtype) for slot, dtype in zip(lin.diff_slots, lin._cotangent_dtypes)]
 
 
 # --- weights -------------------------------------------------------------------------------------------------
 
 def as_weight_list(weights):
-    """(Parameters to lift, whether the result is a single bare gradient)."""
-    if weights is None:
-        return [], False
+    """(the requested weights as a list, whether the result is a single bare gradient)."""
     if isinstance(weights, Tensor):
         return [weights], True
-    return list(weights), False
+    if isinstance(weights, (tuple, list)):
+        return list(weights), False
+    raise TypeError(f"The weights you provided is expected to be a tensor, or a list or tuple. but got {weights}")
 
 
 def split_liftable(weights, mode_is_pynative):
-    """Parameters that get true gradients, and for the rest zeros: plain Tensors, and in PyNative,
-    Parameters with ``requires_grad=False`` (MindSpore's PyNative returns zeros for them; GRAPH the gradient)."""
+    """The Parameters that get true gradients; the rest get zeros: plain Tensors, integer Parameters, and in
+    PyNative, Parameters with ``requires_grad=False`` (MindSpore's PyNative returns zeros for them; GRAPH the
+    gradient)."""
     lifted = []
     for w in weights:
-        if isinstance(w, Parameter) and (w.requires_grad or not mode_is_pynative) and w not in lifted:
+        if (isinstance(w, Parameter) and (w.requires_grad or not mode_is_pynative) and _index_of(lifted, w) < 0
+                and np.dtype(w._data.dtype).kind in "fcV"):
             lifted.append(w)
     return lifted
 
 
 def weight_gradients(weights, lifted, lifted_grads):
-    by_param = dict(zip(lifted, lifted_grads))
-    return [by_param[w] if w in by_param else Tensor._from_raw(jnp.zeros(w.shape, w._data.dtype)) for w in weights]
+    grads = []
+    for w in weights:
+        index = _index_of(lifted, w)
+        if index >= 0:
+            grads.append(lifted_grads[index])
+        elif isinstance(w, Tensor):
+            grads.append(Tensor._from_raw(jnp.zeros(w.shape, w._data.dtype)))
+        else:
+            raise TypeError(f"The weights you provided is expected to be a tensor, or a list or tuple. but got "
+                            f"{w}")
+    return grads
+
+
+def trainable_reads(lin: Linearized):
+    """PyNative's default weights: the trainable (float) Parameters the call read, in first-read order."""
+    return [p for p in lin.reads if isinstance(p, Parameter) and p.requires_grad
+            and np.dtype(p._value.dtype).kind in "fcV"]
+
+
+def _candidate_weights(fn):
+    trainable = getattr(fn, "trainable_params", None)
+    return list(trainable()) if callable(trainable) else []
+
+
+def linearize_default_weights(fn, args, kwargs, positions):
+    """`linearize` with PyNative's default weights (no weights given): every trainable Parameter the call reads.
+    A Cell's own trainable Parameters are lifted up front; if the call reads others (globals, closures), it is run
+    once more with exactly those lifted."""
+    candidates = _candidate_weights(fn)
+    lin = linearize(fn, args, kwargs, positions, candidates, collect_reads=True)
+    used = trainable_reads(lin)
+    if any(_index_of(candidates, p) < 0 for p in used):
+        lin = linearize(fn, args, kwargs, positions, used)
+    return lin, used
 
 
 # --- GradOperation -------------------------------------------------------------------------------------------
@@ -194,17 +302,19 @@ class GradOperation:
         self.name = "GradOperation"
 
     def __call__(self, fn, weights=None):
-        if not callable(fn):
-            raise TypeError(f"The fn should be callable, but got {type(fn).__name__}")
+        # MindSpore checks ``fn`` and ``weights`` when the gradient function is called, not here.
         return _GradFunction(self, fn, weights)
 
     def __repr__(self):
         return "GradOperation"
 
 
-def _default_weights(fn):
-    trainable = getattr(fn, "trainable_params", None)
-    return list(trainable()) if callable(trainable) else []
+def _check_callable(fn, pynative):
+    if callable(fn):
+        return
+    if pynative:
+        raise TypeError(f"The fn should be callable, but got {type(fn).__name__}")
+    raise RuntimeError(f"For 'GradOperation', the first argument must be a 'Function' or 'Cell', but got {fn!r}.")
 
 
 class _GradFunction:
@@ -217,28 +327,36 @@ class _GradFunction:
 
     def __call__(self, *args, **kwargs):
         op = self.grad_op
+        pynative = context.is_pynative()
+        _check_callable(self.fn, pynative)
+        weights, bare_weight, discover = [], False, False
+        if op.get_by_list:
+            if self.weights is not None:
+                weights, bare_weight = as_weight_list(self.weights)
+            else:  # PyNative: the trainable Parameters the call reads; GRAPH: none
+                discover = pynative
         sens = None
         if op.sens_param:
             if not args:
                 raise TypeError("For 'GradOperation' with sens_param=True, the gradient function needs the "
                                 "sensitivity as its last positional argument, but got no arguments.")
             args, sens = args[:-1], args[-1]
-        weights, bare_weight = ([], False)
-        if op.get_by_list:
-            weights, bare_weight = as_weight_list(self.weights if self.weights is not None
-                                                  else _default_weights(self.fn))
-        lifted = split_liftable(weights, context.is_pynative())
         positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
-        kw_tensors = [k for k, v in kwargs.items() if isinstance(v, Tensor)]
         fn, call_args = self.fn, args
+        kw_tensors = [k for k, v in kwargs.items() if isinstance(v, Tensor)]
         if kw_tensors:  # PyNative differentiates Tensors passed by keyword too, after the positional ones
             fn, call_args, positions = _with_kwargs_as_positions(self.fn, args, kwargs, kw_tensors, positions)
             kwargs = {k: v for k, v in kwargs.items() if k not in kw_tensors}
-        lin = linearize(fn, call_args, kwargs, positions, lifted)
-        cotangents = default_sens(lin) if sens is None else given_sens(lin, sens)
+        if discover:
+            lin, weights = linearize_default_weights(fn, call_args, kwargs, positions)
+            lifted = list(lin.weights)
+        else:
+            lifted = split_liftable(weights, pynative)
+            lin = linearize(fn, call_args, kwargs, positions, lifted)
+        cotangents = given_sens(lin, sens) if op.sens_param else default_sens(lin)
         input_grads, lifted_grads = lin.gradients(cotangents)
         weight_grads = weight_gradients(weights, lifted, lifted_grads)
-        return pack_grad_operation(op, args, positions, input_grads, weight_grads, bare_weight)
+        return pack_grad_operation(op, positions, input_grads, weight_grads, bare_weight)
 
 
 def _with_kwargs_as_positions(fn, args, kwargs, kw_tensors, positions):
@@ -250,14 +368,19 @@ def _with_kwargs_as_positions(fn, args, kwargs, kw_tensors, positions):
         range(n, n + len(kw_tensors)))
 
 
-def pack_grad_operation(op, args, positions, input_grads, weight_grads, bare_weight):
-    """MindSpore's return structures for GradOperation's 8 flag combinations."""
+def pack_grad_operation(op, positions, input_grads, weight_grads, bare_weight):
+    """MindSpore's return structures for GradOperation's 8 flag combinations.
+
+    Non-Tensor arguments get no slot (the positions collapse); without get_all only the first argument's gradient
+    is returned, and ``()`` when the first argument is not a Tensor. Weights: a tuple, or a bare gradient when a
+    single Parameter was given.
+    """
     if op.get_all:
         inputs = tuple(input_grads)
     elif positions and positions[0] == 0:
         inputs = input_grads[0]
     else:
-        inputs = ()  # the first argument is not a Tensor: MindSpore returns an empty tuple
+        inputs = ()
     if not op.get_by_list:
         return inputs
     weights = weight_grads[0] if bare_weight else tuple(weight_grads)

@@ -15,6 +15,7 @@ checks, errors and overrides.
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import numbers
 
@@ -162,15 +163,18 @@ def _call_error(prim, args) -> TypeError:
 
 # Set by bprop.py: name -> custom rule, for primitives whose gradient the user replaced.
 custom_rules: dict = {}
-# Set by grad.py while a gradient with respect to an integer input is being traced (see `_apply_soft`).
-soft_ints_active = False
+# How many gradients are being traced (set by grad.py): integer values then carry gradients (see `_apply_soft`).
+soft_ints_active = 0
 
 
 def apply(prim, args, kwargs=None):
     """Run ``prim`` on ``args``: check, pick kernel or custom rule, and wrap the result in Tensors."""
     _check_inputs(prim, args)
-    if soft_ints_active and any(isinstance(a, SoftIntTensor) for a in args):
-        return _apply_soft(prim, args, kwargs or {})
+    if soft_ints_active:
+        if has_soft(args):
+            return _apply_soft(prim, args, kwargs or {})
+        if _is_cast(prim):
+            return _apply_cast_to_int(prim, args, kwargs or {})
     raw_args = [raw(a) for a in args]
     if custom_rules and prim.name in custom_rules and state.differentiating(raw_args):
         from .bprop import apply_registered_rule
@@ -188,60 +192,134 @@ def call_signature(prim):
 
 # --- gradients with respect to integer inputs ----------------------------------------------------------------
 #
-# MindSpore differentiates through integer arithmetic and casts the gradient to the input's dtype; JAX treats
-# integer values as constants. While such a gradient is traced, the integer input is a `SoftIntTensor`: it reports
-# its integer dtype, and its JAX value is a float copy. Each op then runs twice: on exact integer values (the result
-# MindSpore computes) and, for ops with ``int_grad``, on the float copies (a path the gradient can flow through);
-# the result has the first one's value and the second one's gradient.
+# MindSpore differentiates through integer values: an op's backward casts the gradient it sends to an integer
+# input to that input's dtype (truncating toward zero; nonzero -> True for bool), so ``a.astype(f32) * 2.5``
+# sends 2 to an Int32 ``a``, and ``f * a.astype(f32) * a.astype(f32)`` sends trunc(f*a) twice, not trunc(2*f*a).
+# Casting a float to an integer passes the gradient through unchanged. JAX treats integer values as constants.
+#
+# While a gradient is traced (`soft_ints_active`), an integer value a gradient can reach is a `SoftIntTensor`:
+# its ``_data`` is the exact integer value -- what every kernel, printing, indexing and ``asnumpy`` see -- and its
+# ``_soft`` a float copy (`soft_float_dtype`) through which the gradient flows. An op with ``int_grad`` runs twice:
+# on the exact values (the result) and on the float copies (the gradient path), each float copy entering through
+# `_int_edge`, which truncates the gradient sent back to it. Ops without ``int_grad`` send no gradient to integers.
+
+def soft_float_dtype(int_dtype) -> np.dtype:
+    """The float dtype carrying an integer's gradient path: float32 up to 32-bit integers, so that a float32
+    network with integer inputs stays float32 (exact values always come from the integer path)."""
+    return np.dtype(np.float64) if np.dtype(int_dtype).itemsize == 8 else np.dtype(np.float32)
+
 
 class SoftIntTensor(Tensor):
-    """An integer (or bool) Tensor whose JAX value is a float copy, so that gradients can reach it."""
+    """An integer or bool Tensor that a gradient can reach: ``_data`` is exact, ``_soft`` a float copy."""
 
-    __slots__ = ("_int_dtype",)
+    __slots__ = ("_soft",)
 
     @classmethod
-    def from_float(cls, value, int_dtype):
+    def make(cls, exact, soft):
         tensor = object.__new__(cls)
-        tensor._data = value
-        tensor._int_dtype = np.dtype(int_dtype)
+        tensor._data = exact
+        tensor._soft = soft
         return tensor
 
-    @property
-    def dtype(self):
-        from .dtype import from_numpy_dtype
-        return from_numpy_dtype(self._int_dtype)
-
     def hard(self) -> Tensor:
-        return Tensor._from_raw(_harden(self._data, self._int_dtype))
+        return Tensor._from_raw(self._data)
 
 
-def _harden(value, int_dtype):
+def _with_gradient_of(value, carrier):
+    """``value`` exactly, with the gradient of ``carrier`` only (``carrier - stop_gradient(carrier)`` is exactly 0)."""
+    return jax.lax.stop_gradient(value) + (carrier - jax.lax.stop_gradient(carrier)).astype(value.dtype)
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(1,))
+def _int_edge(soft, is_bool):
+    """Identity on an integer value's float copy; the gradient sent back is cast as MindSpore casts it."""
+    return soft
+
+
+def _int_edge_fwd(soft, is_bool):
+    return soft, None
+
+
+def _int_edge_bwd(is_bool, _, grad):
     import jax.numpy as jnp
-    if int_dtype == np.bool_:
-        return value != 0
-    return jnp.round(value).astype(int_dtype)
+    return ((grad != 0).astype(grad.dtype) if is_bool else jnp.trunc(grad)),
+
+
+_int_edge.defvjp(_int_edge_fwd, _int_edge_bwd)
+
+
+def int_edge(tensor: SoftIntTensor):
+    """The float copy of ``tensor`` as an op's input: the gradient it receives is truncated (or made 0/1)."""
+    return _int_edge(tensor._soft, bool(tensor._data.dtype == np.bool_))
+
+
+def soft_input(exact, soft) -> SoftIntTensor:
+    """An integer input of a differentiated function: exact value, and the float copy being differentiated."""
+    return SoftIntTensor.make(exact, soft)
+
+
+def has_soft(args) -> bool:
+    for a in args:
+        if isinstance(a, SoftIntTensor):
+            return True
+        if isinstance(a, (tuple, list)) and any(isinstance(v, SoftIntTensor) for v in a):
+            return True
+    return False
+
+
+def _smooth_arg(a):
+    if isinstance(a, SoftIntTensor):
+        return int_edge(a)
+    if isinstance(a, Tensor):
+        return a._data
+    if isinstance(a, (tuple, list)):
+        return type(a)(_smooth_arg(v) for v in a)
+    return a
+
+
+def _combine(e, s):
+    """Output with the exact value ``e`` and the gradient path of ``s``."""
+    import jax.numpy as jnp
+    e = jnp.asarray(e)
+    kind = e.dtype.kind
+    if kind in "iu":
+        s = jnp.asarray(s)
+        if s.dtype.kind not in "fc":
+            return Tensor._from_raw(e)
+        carrier = soft_float_dtype(e.dtype)
+        return SoftIntTensor.make(e, _with_gradient_of(e.astype(carrier), s.astype(carrier)))
+    if kind == "b":
+        return Tensor._from_raw(e)
+    return Tensor._from_raw(_with_gradient_of(e, jnp.asarray(s).astype(e.dtype)))
+
+
+def _is_cast(prim) -> bool:
+    return prim.name == "Cast"
 
 
 def _apply_soft(prim, args, kwargs):
-    import jax.numpy as jnp
-    hard_args = [a.hard() if isinstance(a, SoftIntTensor) else a for a in args]
-    exact = prim.kernel(*[raw(a) for a in hard_args], **kwargs)
+    exact = prim.kernel(*[raw(a) for a in args], **kwargs)
     if not prim.int_grad:
         return wrap(exact)
-    try:
-        smooth = prim.kernel(*[raw(a) for a in args], **kwargs)
-    except (TypeError, ValueError):
-        return wrap(exact)  # the op cannot run on a float copy (e.g. it needs indices): no gradient through it
-
-    def combine(e, s):
-        if e.dtype.kind in "iu":
-            s = s.astype(np.float64)
-            return SoftIntTensor.from_float(s + jax.lax.stop_gradient(e.astype(np.float64) - s), e.dtype)
-        if e.dtype.kind == "b":
-            return Tensor._from_raw(e)
-        s = s.astype(e.dtype)
-        return Tensor._from_raw(s + jax.lax.stop_gradient(e - s))
-
+    if _is_cast(prim) and isinstance(args[0], SoftIntTensor):
+        # Cast's backward casts the gradient back to the source dtype: truncated at the edge, whatever the target.
+        smooth = int_edge(args[0])
+    else:
+        try:
+            smooth = prim.kernel(*[_smooth_arg(a) for a in args], **kwargs)
+        except (TypeError, ValueError, IndexError):
+            return wrap(exact)  # the op cannot run on a float copy (it needs indices): no gradient through it
     if isinstance(exact, (tuple, list)):
-        return type(exact)(combine(e, s) for e, s in zip(exact, smooth))
-    return combine(jnp.asarray(exact), jnp.asarray(smooth))
+        return type(exact)(_combine(e, s) for e, s in zip(exact, smooth))
+    return _combine(exact, smooth)
+
+
+def _apply_cast_to_int(prim, args, kwargs):
+    """Cast of a float Tensor to an integer dtype while differentiating: MindSpore passes the gradient through."""
+    exact = prim.kernel(*[raw(a) for a in args], **kwargs)
+    source = args[0]
+    if (not isinstance(source, Tensor) or np.dtype(source._data.dtype).kind not in "fc"
+            or np.dtype(exact.dtype).kind not in "iu"):
+        return wrap(exact)
+    carrier = soft_float_dtype(exact.dtype)
+    return SoftIntTensor.make(exact, _with_gradient_of(exact.astype(carrier), source._data.real.astype(carrier)))

@@ -19,6 +19,8 @@ import jax
 
 # The active frames, innermost last. Module-level list: `if _frames:` is the only cost on the eager path.
 _frames: list["Frame"] = []
+# How many active frames record reads (`Frame.seen`); reads only pay for recording while one does.
+_recording = 0
 
 
 class Frame:
@@ -37,13 +39,23 @@ class Frame:
         self.seen: dict | None = {} if record_reads else None
 
     def __enter__(self):
+        global _recording
         _frames.append(self)
+        if self.seen is not None:
+            _recording += 1
         return self
 
     def __exit__(self, *exc):
+        global _recording
         popped = _frames.pop()
         assert popped is self, "msjax frames were exited out of order"
+        if self.seen is not None:
+            _recording -= 1
         return False
+
+    def reads(self):
+        """The Parameters read through this frame (it must record reads), in the order they were first read."""
+        return list(self.seen)
 
     def writes(self):
         """(Parameters written, their final values), in the order they were first written."""
@@ -52,10 +64,15 @@ class Frame:
 
 
 def read(param):
-    """Value of ``param`` as seen by the innermost frame that knows it, else the Parameter's own value."""
+    """Value of ``param`` as seen by the innermost frame that knows it, else the Parameter's own value.
+
+    Every recording frame notes the read, also when an inner frame (a nested transform, a custom rule) binds the
+    Parameter: the outer transform's function did read it."""
+    if _recording:
+        for frame in _frames:
+            if frame.seen is not None and param not in frame.seen:
+                frame.seen[param] = None
     for frame in reversed(_frames):
-        if frame.seen is not None:
-            frame.seen[param] = None
         value = frame.bound.get(param)
         if value is not None:
             return value

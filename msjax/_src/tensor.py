@@ -10,6 +10,7 @@ through the single Primitive path.
 from __future__ import annotations
 
 import builtins
+import warnings
 
 import jax
 import jax.numpy as jnp
@@ -39,54 +40,68 @@ _INPUT_TYPES = "['TensorPy', 'Tensor', 'ndarray', 'str_', 'list', 'tuple', 'floa
 
 
 def _numpy_from_python(data) -> np.ndarray:
-    """numpy array for a Python scalar or (nested) list, with MindSpore's default dtypes."""
+    """numpy array for a Python scalar or (nested) list, with MindSpore's default dtypes.
+
+    MindSpore builds the array with numpy, then turns float64 into Float32 and int32/int64 into Int64 for Python
+    floats/ints and for every list or tuple (so ``[np.float64(1.5)]`` is Float32 and ``[np.int32(1)]`` Int64,
+    while ``[np.int8(1)]`` stays Int8).
+    """
+    if type(data) is builtins.int and not -2 ** 63 <= data < 2 ** 64:
+        raise RuntimeError("Unsupported tensor type!")
     try:
         array = np.array(data)
-    except ValueError:
-        raise TypeError(f"For Tensor, the input_data is {data} that contain unsupported element.") from None
-    if array.dtype == object:
+    except (ValueError, OverflowError):
+        array = None
+    if array is None or isinstance(data, (list, tuple)) and array.dtype not in _VALID_NP_DTYPES:
         raise TypeError(f"For Tensor, the input_data is {data} that contain unsupported element.")
-    if array.dtype == np.float64 and not _holds_numpy_float64(data):
-        array = array.astype(np.float32)  # Python floats are Float32 in MindSpore
-    elif array.dtype.kind == "U":
-        raise TypeError(f"For Tensor, the input_data is {data} that contain unsupported element.")
+    if array.dtype == np.float64:
+        return array.astype(np.float32)
+    if array.dtype == np.int32:
+        return array.astype(np.int64)
     return array
 
 
-def _holds_numpy_float64(data) -> builtins.bool:
-    if isinstance(data, (np.ndarray, np.float64)):
-        return data.dtype == np.float64
-    if isinstance(data, (list, tuple)):
-        return builtins.any(_holds_numpy_float64(d) for d in data)
-    return False
+# What a list may hold once numpy has read it (bfloat16 arrays inside a list are refused, as in MindSpore).
+_VALID_NP_DTYPES = tuple(np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
+                                               np.uint64, np.float16, np.float32, np.float64, np.bool_,
+                                               np.complex64, np.complex128))
 
 
 def _to_jax(array, np_dtype) -> jax.Array:
-    return jnp.asarray(array, dtype=np_dtype)
+    """Cast on the host with numpy's C semantics, as MindSpore does (300 -> UInt8 44, -1.7 -> Int32 -1, nan -> Int32
+    min), without numpy's overflow/complex warnings, which MindSpore does not print."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+        return jnp.asarray(np.asarray(array).astype(np_dtype, copy=False))
 
 
 class Tensor:
     """MindSpore's Tensor. ``Tensor(input_data=None, dtype=None, shape=None, init=None)``."""
 
-    __slots__ = ("_data", "__weakref__")
+    # `_init` is set only on a Tensor built from ``init=``: True until `init_data`/`asnumpy` (see `has_init`).
+    __slots__ = ("_data", "_init", "__weakref__")
 
     def __init__(self, input_data=None, dtype=None, shape=None, init=None, internal=False, const_arg=False,
                  device=None):
         if dtype is not None:
             dtype = mstype.check_tensor_dtype(dtype)
+        if input_data is not None and shape is not None:
+            raise ValueError("When initializing a tensor with 'input_data', 'shape' should be set to None."
+                             f"But got shape: {shape}.")
+        if init is not None and (shape is None or dtype is None):
+            raise ValueError("init, dtype and shape must have values at the same time.")
         np_dtype = None if dtype is None else dtype.np_dtype
         if input_data is None:
-            if shape is None:
+            if shape is None or dtype is None:
                 raise TypeError(f"For 'Tensor', the type of 'input_data' should be one of '{_INPUT_TYPES}', "
                                 "but got type 'NoneType'.")
-            if dtype is None:
-                raise TypeError("For 'Tensor', 'dtype' must be given when the Tensor is built from 'shape' and 'init'.")
-            shape = (shape,) if isinstance(shape, builtins.int) else tuple(shape)
+            shape = (shape,) if isinstance(shape, (builtins.int, np.integer)) else tuple(shape)
             if init is None:
                 self._data = jnp.zeros(shape, np_dtype)
             else:
                 from .initializer import materialize
                 self._data = materialize(init, shape, dtype)
+                self._init = True
             return
         if isinstance(input_data, Tensor):
             data = input_data._data
@@ -141,11 +156,23 @@ class Tensor:
 
     @property
     def strides(self) -> tuple:
-        return np.empty(self._data.shape, self._data.dtype).strides if self.size else (0,) * self.ndim
+        """C-order byte strides, computed from the shape alone (an empty (2, 0, 3) int16 Tensor gives (0, 6, 2))."""
+        strides, step = [], self._data.dtype.itemsize
+        for dim in reversed(self._data.shape):
+            strides.append(step)
+            step *= dim
+        return tuple(reversed(strides))
 
     @property
     def has_init(self) -> builtins.bool:
-        return False
+        """True for a Tensor built with ``init=`` until `init_data` (or `asnumpy`) runs, as in MindSpore."""
+        return getattr(self, "_init", None) is not None
+
+    def init_data(self, slice_index=None, shape=None, opt_shard_group=None) -> "Tensor":
+        # msjax fills the values at construction already (ops use them; MindSpore refuses to run ops on an
+        # uninitialized Tensor); this only ends the 'uninitialized' display.
+        self._init = None
+        return self
 
     def numel(self) -> builtins.int:
         return self.size
@@ -157,8 +184,17 @@ class Tensor:
         return self.size
 
     # --- conversion to Python and numpy -----------------------------------------------------------------------
+    def _host(self) -> np.ndarray:
+        """The values Python-side conversions see: zeros while `has_init` (MindSpore reads the not yet filled
+        buffer), else the data."""
+        if self.has_init:
+            return np.zeros(self._data.shape, self._data.dtype)
+        return concrete_value(self._data)
+
     def asnumpy(self) -> np.ndarray:
         """A writable numpy copy (MindSpore on CPU shares memory; a JAX array cannot be shared writable)."""
+        if self.has_init:
+            self._init = None  # reading the data initializes it, as in MindSpore
         return np.array(concrete_value(self._data))
 
     def numpy(self) -> np.ndarray:
@@ -168,38 +204,43 @@ class Tensor:
         array = concrete_value(self._data)
         return array if dtype is None else array.astype(dtype)
 
-    def _one_element(self, message: str):
-        value = concrete_value(self._data)
+    def item(self):
+        """The single element as a Python scalar (ValueError for any other size)."""
+        value = self._host()
         if value.size != 1:
-            raise ValueError(message.format(n=value.size))
+            raise ValueError(f"The tensor should have only one element, but got {value.size}, more than one element "
+                             "is ambiguous.")
         return value.reshape(()).item()
 
-    def item(self, index=None):
-        if index is not None:
-            return Tensor._from_raw(self._data).asnumpy().item(index)
-        return self._one_element("The tensor should have only one element, but got {n}, more than one element is "
-                                 "ambiguous.")
-
     def tolist(self):
-        return concrete_value(self._data).tolist()
+        return self._host().tolist()
 
     def __bool__(self) -> builtins.bool:
-        return builtins.bool(self._one_element("The tensor should have only one element, but got {n}, more than "
-                                               "one element is ambiguous."))
+        return builtins.bool(self.item())
+
+    def _to_scalar(self, convert):
+        try:
+            value = self.item()
+        except ValueError as e:
+            raise ValueError("Only one element tensors can be converted to Python scalars") from e
+        return convert(value)  # float(complex) / int(complex) raise TypeError, as in MindSpore
 
     def __float__(self) -> builtins.float:
-        return builtins.float(self._one_element("Only one element tensors can be converted to Python scalars"))
+        return self._to_scalar(builtins.float)
 
     def __int__(self) -> builtins.int:
-        return builtins.int(self._one_element("Only one element tensors can be converted to Python scalars"))
+        return self._to_scalar(builtins.int)
 
-    def __complex__(self) -> builtins.complex:
-        return builtins.complex(self._one_element("Only one element tensors can be converted to Python scalars"))
+    # No __complex__: like MindSpore, complex(t) goes through __float__, so complex(Complex64 Tensor) is TypeError.
 
     def __index__(self) -> builtins.int:
-        if self._data.dtype.kind not in "iub":
-            raise TypeError("Only integer tensors of a single element can be converted to an index.")
-        return builtins.int(self._one_element("Only one element tensors can be converted to Python scalars"))
+        try:
+            value = self.item()
+            if not isinstance(value, (builtins.int, builtins.bool)):
+                raise ValueError
+        except ValueError as e:
+            raise ValueError("Only integer tensors of a single element can be converted to an index.") from e
+        return builtins.int(value)
 
     def __len__(self) -> builtins.int:
         if self._data.ndim == 0:
@@ -218,12 +259,15 @@ class Tensor:
         data = self._data
         if isinstance(data, jax.core.Tracer) and data.to_concrete_value() is None:
             return f"Tensor(shape={list(data.shape)}, dtype={self.dtype}, value=<traced>)"
-        return format_repr(concrete_value(data), str(self.dtype))
+        return format_repr(self._host(), str(self.dtype))
 
     def __str__(self) -> str:
         data = self._data
         if isinstance(data, jax.core.Tracer) and data.to_concrete_value() is None:
             return repr(self)
+        if self.has_init:
+            newline = "\n" if data.ndim > 1 else ""
+            return f"Tensor(shape={list(data.shape)}, dtype={self.dtype}, value={newline}<uninitialized>)"
         return format_str(concrete_value(data), str(self.dtype))
 
     def __format__(self, spec: str) -> str:
@@ -242,7 +286,9 @@ def tensor(input_data=None, dtype=None, shape=None, init=None, const_arg=False):
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
-    return Tensor(np.asarray(array))
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"For 'from_numpy', the input must be a numpy.ndarray, but got {type(array)}.")
+    return Tensor(array)
 
 
 def is_tensor(obj) -> builtins.bool:

@@ -9,68 +9,57 @@ from . import functional as F
 from . import math_ops as M
 from .tensor import Tensor
 
-_SUPPORTED_OPERAND = (Tensor, bool, int, float, complex, np.generic)
+_SCALARS = (bool, int, float, complex)
 
 
-def _operand(value):
-    """Right-hand operands: lists become Tensors (MindSpore allows ``t + [1, 2]``), others pass through."""
-    if isinstance(value, (list, tuple)) and not isinstance(value, Tensor):
-        return Tensor(value)
+def _sequence_operand(self, value):
+    """``t + [1, 2]``: MindSpore converts a list or tuple operand with the Tensor's dtype (for +, -, // only)."""
+    if isinstance(value, (list, tuple)):
+        return Tensor(value, dtype=self.dtype)
     return value
 
 
-def _binary(prim, reflected=False):
+def _binary(prim, reflected=False, sequences=False):
     def method(self, other):
-        other = _operand(other)
+        if sequences:
+            other = _sequence_operand(self, other)
         return prim(other, self) if reflected else prim(self, other)
     return method
 
 
-def _comparison(prim):
+def _equality(prim, unsupported_result):
+    """``==``/``!=`` with an operand that is neither a Tensor nor a Python number is plain identity (False/True)."""
     def method(self, other):
-        other = _operand(other)
-        if other is None or not isinstance(other, _SUPPORTED_OPERAND):
-            return NotImplemented
+        if not isinstance(other, (Tensor,) + _SCALARS) or isinstance(other, np.generic):
+            return unsupported_result
         return prim(self, other)
     return method
 
 
-# Operators use the Ext names MindSpore reports for them (``For 'AddExt', ...``).
-_add_op = M.Add()
-_sub_op = M.Sub()
-_sub_op.error_name, _sub_op.operand_names = "SubExt", ("input", "other")  # what MindSpore reports for `-`
-_mul_op, _div_op, _floordiv_op, _mod_op, _pow_op = M.Mul(), M.Div(), M.FloorDiv(), M.FloorMod(), M.Pow()
-_matmul_op = M.MatMulExt()
+# Operators run the primitives MindSpore runs for them (``+`` is AddExt, defined on Bool too; ``/`` is Div).
+_mul_op, _div_op, _floordiv_op, _pow_op = M.Mul(), M.Div(), M.FloorDiv(), M.Pow()
+_add_ext, _sub_ext = M.AddExt(), M.SubExt()
 
 _OPERATORS = {
-    "__add__": _binary(_add_op), "__radd__": _binary(_add_op, True),
-    "__sub__": _binary(_sub_op), "__rsub__": _binary(_sub_op, True),
+    "__add__": _binary(_add_ext, sequences=True), "__radd__": _binary(_add_ext, True, sequences=True),
+    # `True - t` runs Sub, which refuses Bool, unlike `t - True` (SubExt)
+    "__sub__": _binary(_sub_ext, sequences=True), "__rsub__": _binary(M.Sub(), True, sequences=True),
     "__mul__": _binary(_mul_op), "__rmul__": _binary(_mul_op, True),
     "__truediv__": _binary(_div_op), "__rtruediv__": _binary(_div_op, True),
-    "__floordiv__": _binary(_floordiv_op), "__rfloordiv__": _binary(_floordiv_op, True),
-    "__mod__": _binary(_mod_op), "__rmod__": _binary(_mod_op, True),
-    "__pow__": _binary(_pow_op), "__rpow__": _binary(_pow_op, True),
-    "__matmul__": _binary(_matmul_op), "__rmatmul__": _binary(_matmul_op, True),
+    "__floordiv__": _binary(_floordiv_op, sequences=True),
+    "__rfloordiv__": _binary(_floordiv_op, True, sequences=True),
+    "__mod__": _binary(M.FloorMod()), "__rmod__": _binary(M.FloorMod(), True),
+    "__pow__": _binary(_pow_op), "__rpow__": _binary(_pow_op, True, sequences=True),
+    "__matmul__": _binary(M.MatMulExt()), "__rmatmul__": _binary(M.MatMulExt(), True),
+    # no reflected bitwise operators in MindSpore: `1 & t` is Python's TypeError
     "__and__": _binary(M.BitwiseAnd()), "__or__": _binary(M.BitwiseOr()), "__xor__": _binary(M.BitwiseXor()),
-    "__eq__": _comparison(M.Equal()), "__ne__": _comparison(M.NotEqual()),
-    "__lt__": _comparison(M.Less()), "__le__": _comparison(M.LessEqual()),
-    "__gt__": _comparison(M.Greater()), "__ge__": _comparison(M.GreaterEqual()),
+    "__eq__": _equality(M.Equal(), False), "__ne__": _equality(M.NotEqual(), True),
+    "__lt__": _binary(M.Less()), "__le__": _binary(M.LessEqual()),
+    "__gt__": _binary(M.Greater()), "__ge__": _binary(M.GreaterEqual()),
 }
 
 _neg_op, _abs_op, _not_op = M.Neg(), M.Abs(), M.LogicalNot()
 _getitem_op, _setitem_op = A.GetItem(), A.SetItem()
-
-
-def _neg(self):
-    if self._data.dtype == np.bool_:
-        raise TypeError("For 'Neg', the input dtype Bool is not supported; use ops.logical_not for booleans.")
-    return _neg_op(self)
-
-
-def _invert(self):
-    if self._data.dtype == np.bool_:
-        return _not_op(self)
-    raise TypeError(f"For '~', the input must be a Bool Tensor, but got {self.dtype}.")
 
 
 def _index_raw(index):
@@ -86,7 +75,8 @@ def _getitem(self, index):
 
 
 def _setitem(self, index, value):
-    value = _operand(value)
+    if isinstance(value, (list, tuple)):
+        value = Tensor(value, dtype=self.dtype)
     self._data = _setitem_op(self, _index_raw(index), value)._data
 
 
@@ -96,12 +86,22 @@ def _shape_args(args):
     return tuple(args)
 
 
+def _either(name, first, second, first_name, second_name):
+    """One of two keyword spellings MindSpore's overloads accept (``axis=`` / ``dim=``)."""
+    if first is not None and second is not None:
+        raise TypeError(f"Tensor.{name}() got both '{first_name}' and '{second_name}'.")
+    return first if first is not None else second
+
+
 def astype(self, dtype, copy=True):
     return F.cast(self, mstype.as_dtype(dtype))
 
 
 def to(self, dtype, *args, **kwargs):
-    return F.cast(self, mstype.as_dtype(dtype, who="Tensor.to"))
+    if not isinstance(dtype, mstype.Type):
+        raise TypeError(f"For Tensor.to, the 'dtype' must be a mindspore dtype (e.g. mindspore.float32), but got "
+                        f"{dtype!r}.")
+    return F.cast(self, dtype)
 
 
 def reshape(self, *shape):
@@ -114,36 +114,49 @@ def view(self, *shape):
     return F.reshape(self, _shape_args(shape))
 
 
-def tensor_sum(self, axis=None, dtype=None, keepdims=False, initial=None):
-    out = F.sum(self, axis, keepdims, dtype=None if dtype is None else mstype.as_dtype(dtype))
-    return out if initial is None else out + initial
+def tensor_sum(self, axis=None, dtype=None, keepdims=False, initial=None, *, dim=None, keepdim=None):
+    """``sum(axis, dtype, keepdims, initial)`` and ``sum(dim, keepdim, *, dtype)``: ``t.sum(1, True)`` keeps dims."""
+    if isinstance(dtype, bool):  # the second positional argument of the dim/keepdim overload
+        dtype, keepdims = None, dtype
+    axis = _either("sum", axis, dim, "axis", "dim")
+    keep = keepdims if keepdim is None else keepdim
+    out = F.sum(self, axis, keep, dtype=None if dtype is None else mstype.as_dtype(dtype))
+    if initial is not None:
+        out = out + initial
+    return out
 
 
-def tensor_mean(self, axis=None, keep_dims=False, dtype=None):
-    out = F.mean(self, axis, keep_dims)
+def tensor_mean(self, axis=None, keep_dims=False, *, dtype=None, dim=None, keepdim=None):
+    out = F.mean(self, _either("mean", axis, dim, "axis", "dim"), keep_dims if keepdim is None else keepdim)
     return out if dtype is None else F.cast(out, mstype.as_dtype(dtype))
 
 
-def argmax(self, axis=None, keepdims=False):
-    return F.argmax(self, axis, keepdims)
+def tensor_prod(self, axis=None, keep_dims=False, dtype=None, *, dim=None, keepdim=None):
+    return F.prod(self, _either("prod", axis, dim, "axis", "dim"), keep_dims if keepdim is None else keepdim, dtype)
 
 
-def argmin(self, axis=None, keepdims=False):
-    return F.argmin(self, axis, keepdims)
+def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    return F.argmax(self, _either("argmax", axis, dim, "axis", "dim"), keepdims if keepdim is None else keepdim)
 
 
-def _extreme(reduce_values, with_indices):
-    """``t.max()`` / ``t.max(axis=1)`` give values; ``t.max(1)`` / ``t.max(dim=1)`` give (values, indices)."""
-    def method(self, *args, axis=None, keepdims=False, dim=None, keepdim=False, initial=None, where=None,
+def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    return F.argmin(self, _either("argmin", axis, dim, "axis", "dim"), keepdims if keepdim is None else keepdim)
+
+
+def _extreme(functional, reduce_class):
+    """MindSpore's overloads: ``t.max()`` and ``t.max(axis=1)`` give values, ``t.max(1)`` and ``t.max(dim=1)``
+    (values, Int64 indices); a tuple of axes reduces them all (``initial``/``where`` then apply)."""
+    def method(self, *args, axis=None, keepdims=False, dim=None, keepdim=False, initial=None, where=True,
                return_indices=False):
         if args or dim is not None:
             dim = args[0] if args else dim
             keep = args[1] if len(args) > 1 else keepdim
-            return with_indices(self, dim, keep)
-        out = reduce_values(self, axis, keepdims)
-        if initial is not None:
-            out = F.maximum(out, initial) if reduce_values is F.amax else F.minimum(out, initial)
-        return out
+            return functional(self, dim, keep)
+        if isinstance(axis, (list, tuple)):
+            reduced = F.amax if reduce_class is M.ReduceMax else F.amin
+            return reduced(self, axis, keepdims, initial=initial, where=None if where is True else where)
+        values, indices = functional(self, axis, keepdims, initial=initial, where=None if where is True else where)
+        return (values, indices) if return_indices else values
     return method
 
 
@@ -162,12 +175,12 @@ def flatten(self, order="C", *, start_dim=0, end_dim=-1):
     return F.flatten(self, order, start_dim=start_dim, end_dim=end_dim)
 
 
-def tensor_all(self, axis=None, keep_dims=False):
-    return F.all(self, axis, keep_dims)
+def tensor_all(self, axis=None, keep_dims=False, *, dim=None, keepdim=None):
+    return F.all(self, _either("all", axis, dim, "axis", "dim"), keep_dims if keepdim is None else keepdim)
 
 
-def tensor_any(self, axis=None, keep_dims=False):
-    return F.any(self, axis, keep_dims)
+def tensor_any(self, axis=None, keep_dims=False, *, dim=None, keepdim=None):
+    return F.any(self, _either("any", axis, dim, "axis", "dim"), keep_dims if keepdim is None else keepdim)
 
 
 def copy(self):
@@ -225,12 +238,12 @@ def _cast_method(dtype):
 
 
 _METHODS = {
-    "__neg__": _neg, "__pos__": lambda self: self, "__abs__": lambda self: _abs_op(self),
-    "__invert__": _invert, "__getitem__": _getitem, "__setitem__": _setitem,
+    "__neg__": lambda self: _neg_op(self), "__pos__": lambda self: self, "__abs__": lambda self: _abs_op(self),
+    "__invert__": lambda self: _not_op(self),  # MindSpore's `~` is logical not, for every dtype
+    "__getitem__": _getitem, "__setitem__": _setitem,
     "astype": astype, "to": to, "reshape": reshape, "view": view, "sum": tensor_sum, "mean": tensor_mean,
-    "argmax": argmax, "argmin": argmin,
-    "max": _extreme(F.amax, lambda t, d, k: F.max(t, d, k)),
-    "min": _extreme(F.amin, lambda t, d, k: F.min(t, d, k)),
+    "prod": tensor_prod, "argmax": argmax, "argmin": argmin,
+    "max": _extreme(F.max, M.ReduceMax), "min": _extreme(F.min, M.ReduceMin),
     "transpose": transpose, "permute": lambda self, *dims: F.permute(self, _shape_args(dims)),
     "squeeze": squeeze, "expand_dims": lambda self, axis: F.expand_dims(self, axis),
     "unsqueeze": lambda self, dim: F.unsqueeze(self, dim), "flatten": flatten, "ravel": ravel,
@@ -240,15 +253,14 @@ _METHODS = {
     "float": _cast_method(mstype.float32), "double": _cast_method(mstype.float64),
     "half": _cast_method(mstype.float16), "int": _cast_method(mstype.int32), "long": _cast_method(mstype.int64),
     "bool": _cast_method(mstype.bool_), "bfloat16": _cast_method(mstype.bfloat16),
-    "prod": lambda self, axis=None, keep_dims=False, dtype=None: F.prod(self, axis, keep_dims, dtype),
     "matmul": lambda self, other: F.matmul(self, other),
     "split": lambda self, split_size_or_sections, axis=0: F.split(self, split_size_or_sections, axis),
     "chunk": lambda self, chunks, axis=0: F.chunk(self, chunks, axis),
     "gather": lambda self, input_indices, axis, batch_dims=0: F.gather(self, input_indices, axis, batch_dims),
     "where": lambda self, condition, y: F.where(condition, self, y),
     "pow": lambda self, exponent: F.pow(self, exponent),
-    "add": lambda self, other, *, alpha=1: F.add(self, other, alpha=alpha),
-    "sub": lambda self, other, *, alpha=1: F.sub(self, other, alpha=alpha),
+    "add": lambda self, other: F.add(self, other),
+    "sub": lambda self, other: F.sub(self, other),
     "mul": lambda self, other: F.mul(self, other),
     "div": lambda self, other, *, rounding_mode=None: F.div(self, other, rounding_mode=rounding_mode),
     "maximum": lambda self, other: F.maximum(self, other),
@@ -257,7 +269,7 @@ _METHODS = {
 }
 
 _UNARY = ("abs", "exp", "log", "sqrt", "rsqrt", "sin", "cos", "tan", "tanh", "sigmoid", "square", "neg", "floor",
-          "ceil", "round", "sign", "reciprocal", "relu", "log1p", "expm1", "isnan", "isinf", "isfinite", "erf",
+          "ceil", "round", "sign", "reciprocal", "log1p", "expm1", "isnan", "isinf", "isfinite", "erf",
           "logical_not")
 
 

@@ -97,8 +97,8 @@ def _operand_dtype(value):
     """(np dtype of a Tensor operand, None) or (None, category rank of a weak scalar)."""
     if isinstance(value, np.generic) or not hasattr(value, "dtype"):
         rank = mstype.scalar_rank(value)
-        if rank is None:
-            raise TypeError(f"expected a Tensor or a number, but got {type(value).__name__}.")
+        if rank is None or rank == 3:  # MindSpore's ops take bool/int/float numbers, never complex ones
+            raise TypeError(f"expected a Tensor or a number (bool, int, float), but got {type(value).__name__}.")
         return None, rank
     return np.dtype(value.dtype), None
 
@@ -115,11 +115,23 @@ def result_dtype(*operands) -> np.dtype:
     return mstype.result_np_dtype(strong, weak)
 
 
+def _scalar_as(value, target: np.dtype):
+    """A Python/numpy scalar cast to ``target`` the way MindSpore casts it: wrapping (``uint8 + 300`` adds 44) and
+    overflowing to inf, where ``jnp.asarray(300, uint8)`` would raise."""
+    with np.errstate(all="ignore"):
+        return jnp.asarray(np.asarray(value).astype(target))
+
+
 def promote(*operands, dtype=None):
     """Operands as JAX arrays of their common MindSpore result dtype (or of ``dtype`` when given)."""
     target = result_dtype(*operands) if dtype is None else np.dtype(dtype)
-    return tuple(v if hasattr(v, "dtype") and not isinstance(v, np.generic) and v.dtype == target
-                 else jnp.asarray(v, target) for v in operands), target
+    out = []
+    for v in operands:
+        if isinstance(v, np.generic) or not hasattr(v, "dtype"):
+            out.append(_scalar_as(v, target))
+        else:
+            out.append(v if v.dtype == target else v.astype(target))
+    return tuple(out), target
 
 
 def float_result_dtype(x) -> np.dtype:

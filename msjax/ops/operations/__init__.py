@@ -3,9 +3,9 @@ from msjax._src.primitive import Primitive  # noqa: F401
 from msjax._src.math_ops import (  # noqa: F401
     Sin, Cos, Tan, Exp, Log, Log1p, Expm1, Tanh, Sigmoid, Erf, Asin, Acos, Atan, Sinh, Cosh, Softplus, Sqrt, Rsqrt,
     Reciprocal, Floor, Ceil, Round, Neg, Abs, Square, Sign, ReLU, IsNan, IsInf, IsFinite, LogicalNot, Add, Sub, Mul,
-    RealDiv, Div, FloorDiv, FloorMod, Pow, Atan2, Maximum, Minimum, Equal, NotEqual, Greater, GreaterEqual, Less,
-    LessEqual, LogicalAnd, LogicalOr, BitwiseAnd, BitwiseOr, BitwiseXor, MatMul, BatchMatMul, ReduceSum, ReduceMean,
-    ReduceMax, ReduceMin, ReduceProd, ReduceAll, ReduceAny, Cast, AddN,
+    RealDiv, Div, DivMod, FloorDiv, FloorMod, Pow, Atan2, Maximum, Minimum, Equal, NotEqual, Greater, GreaterEqual,
+    Less, LessEqual, LogicalAnd, LogicalOr, BitwiseAnd, BitwiseOr, BitwiseXor, MatMul, BatchMatMul, MatMulExt,
+    ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceAll, ReduceAny, SumExt, ProdExt, Cast, AddN,
 )
 from msjax._src.array_ops import (  # noqa: F401
     Reshape, Transpose, ExpandDims, Squeeze, Concat, Stack, Split, Tile, BroadcastTo, Flatten, OnesLike, ZerosLike,
