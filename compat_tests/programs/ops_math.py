@@ -6,21 +6,7 @@ from mindspore import Tensor, ops
 
 ms.set_context(pynative_synchronize=True)
 
-
-def fmt(v):
-    if isinstance(v, Tensor):
-        return repr(v)
-    if isinstance(v, (tuple, list)):
-        return f"{type(v).__name__}(" + ", ".join(fmt(i) for i in v) + ")"
-    return f"{type(v).__name__} {v!r}"
-
-
-def case(label, fn):
-    try:
-        out = fmt(fn())
-    except Exception as e:  # noqa: BLE001
-        out = "error " + type(e).__name__
-    print(f"{label}: {out}")
+from _probe import case, fmt  # noqa: E402
 
 
 def approx(label, fn):

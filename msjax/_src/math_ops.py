@@ -11,7 +11,7 @@ import numpy as np
 
 from . import dtype as mstype
 from .primitive import Primitive
-from .validation import (check_broadcast, float_result_dtype, ms_dtype_name, normalize_axes, promote,
+from .validation import (cast, check_broadcast, float_result_dtype, ms_dtype_name, normalize_axes, promote,
                          require_dtypes, result_dtype, shape_list)
 
 _FLOATS = ("Float16", "Float32", "Float64", "BFloat16")
@@ -46,7 +46,8 @@ class _Unary(Primitive):
 
     def kernel(self, x):
         require_dtypes(self.name, x, self.allowed)
-        return self.fn(x.astype(self.out_dtype(x))).astype(self.out_dtype(x))
+        out_dtype = self.out_dtype(x)
+        return cast(self.fn(cast(x, out_dtype)), out_dtype)
 
 
 class _FloatUnary(_Unary):
@@ -156,7 +157,7 @@ class _Binary(Primitive):
         if dtype == np.bool_ and self.bool_fn is not None:
             return self.bool_fn(x, y)
         out_dtype = self.out_dtype(dtype)
-        return self.fn(x.astype(out_dtype), y.astype(out_dtype)).astype(out_dtype)
+        return cast(self.fn(cast(x, out_dtype), cast(y, out_dtype)), out_dtype)
 
 
 class _Compare(_Binary):
@@ -249,7 +250,7 @@ class DivMod(_Binary):
         if fn is None:
             raise ValueError(f"For 'DivMod', 'rounding_mode' must be 'floor' or 'trunc', but got {rounding_mode!r}.")
         x, y, dtype = self.operands(x, y)
-        return fn(x, y).astype(dtype)
+        return cast(fn(x, y), dtype)
 
 
 def _trunc_div(x, y):
@@ -437,7 +438,7 @@ class SumExt(Primitive):
 
     def kernel(self, x, dim=None, keepdim=False, dtype=None):
         out_dtype = _ext_dtype(x, dtype)
-        return jnp.sum(x.astype(out_dtype), axis=reduce_axes("SumExt", dim, x.ndim), keepdims=keepdim,
+        return jnp.sum(cast(x, out_dtype), axis=reduce_axes("SumExt", dim, x.ndim), keepdims=keepdim,
                        dtype=out_dtype)
 
 
@@ -448,7 +449,7 @@ class ProdExt(Primitive):
 
     def kernel(self, x, axis=None, keep_dims=False, dtype=None):
         out_dtype = _ext_dtype(x, dtype)
-        return jnp.prod(x.astype(out_dtype), axis=reduce_axes("ProdExt", axis, x.ndim), keepdims=keep_dims,
+        return jnp.prod(cast(x, out_dtype), axis=reduce_axes("ProdExt", axis, x.ndim), keepdims=keep_dims,
                         dtype=out_dtype)
 
 
@@ -460,7 +461,7 @@ class Cast(Primitive):
     def kernel(self, x, dtype):
         if not isinstance(dtype, mstype.Type):
             raise TypeError(f"For 'Cast', the input 'dtype' should be mindspore dtype, but got {dtype}.")
-        return jnp.asarray(x).astype(mstype.to_numpy_dtype(dtype))
+        return cast(jnp.asarray(x), mstype.to_numpy_dtype(dtype))
 
 
 class AddN(Primitive):

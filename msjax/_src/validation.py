@@ -5,7 +5,6 @@ errors are raised at the call in PyNative and at trace time under a transform.
 """
 from __future__ import annotations
 
-import jax.numpy as jnp
 import numpy as np
 
 from . import dtype as mstype
@@ -117,9 +116,10 @@ def result_dtype(*operands) -> np.dtype:
 
 def _scalar_as(value, target: np.dtype):
     """A Python/numpy scalar cast to ``target`` the way MindSpore casts it: wrapping (``uint8 + 300`` adds 44) and
-    overflowing to inf, where ``jnp.asarray(300, uint8)`` would raise."""
+    overflowing to inf, where ``jnp.asarray(300, uint8)`` would raise. It stays a numpy 0-d array: jnp ops take it
+    as a constant of that dtype, without the device transfer ``jnp.asarray`` costs on every eager op."""
     with np.errstate(all="ignore"):
-        return jnp.asarray(np.asarray(value).astype(target))
+        return np.asarray(value).astype(target)
 
 
 def promote(*operands, dtype=None):
@@ -132,6 +132,11 @@ def promote(*operands, dtype=None):
         else:
             out.append(v if v.dtype == target else v.astype(target))
     return tuple(out), target
+
+
+def cast(x, dtype):
+    """``x`` as ``dtype``, without a no-op ``astype`` (an eager astype costs ~20 us even when nothing changes)."""
+    return x if x.dtype == dtype else x.astype(dtype)
 
 
 def float_result_dtype(x) -> np.dtype:
