@@ -374,7 +374,7 @@ def check_tensor_dtype(spec) -> Type:
 #
 # Tensor (x) Tensor follows the lattice bool < uint/int < float < complex that MindSpore 2.10 shares with JAX
 # (i64+f16 -> f16, u8+i8 -> i16, bf16+f16 -> f32, c64+f64 -> c128); 0-d Tensors are as strong as any Tensor
-# (``*`` and ``/`` weaken them: see math_ops.mul_div_dtype). MindSpore refuses to mix UInt16/32/64 with any other
+# (``*`` and ``/`` weaken them: see validation.mul_div_result_dtype). MindSpore refuses to mix UInt16/32/64 with any other
 # dtype but Bool; msjax promotes them on JAX's lattice instead.
 # Python and numpy scalars are weak: they only decide the category, never the width, and a scalar of a higher
 # category brings that category's default (int -> Int64, float -> Float32).
@@ -383,7 +383,8 @@ _KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "V": 2, "c": 3}  # 'V': ml_dtypes'
 _ML_FLOATS = (np.dtype(ml_dtypes.bfloat16), np.dtype(ml_dtypes.float8_e4m3fn), np.dtype(ml_dtypes.float8_e5m2))
 
 
-def _kind_rank(np_dtype: np.dtype) -> builtins.int:
+def kind_rank(np_dtype: np.dtype) -> builtins.int:
+    """Category of a dtype: 0 bool, 1 integer, 2 float, 3 complex."""
     if np_dtype in _ML_FLOATS:
         return 2
     return _KIND_RANK[np_dtype.kind]
@@ -425,7 +426,7 @@ def _result_np_dtype(tensor_dtypes, scalar_ranks) -> np.dtype:
         return _DEFAULT_FOR_SCALAR_RANK[max(scalar_ranks)]
     if scalar_ranks:
         top = max(scalar_ranks)
-        if top > _kind_rank(result):
+        if top > kind_rank(result):
             return _DEFAULT_FOR_SCALAR_RANK[top]
     return result
 

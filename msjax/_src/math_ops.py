@@ -11,7 +11,7 @@ import numpy as np
 
 from . import dtype as mstype
 from .primitive import Primitive
-from .validation import (cast, check_broadcast, float_result_dtype, ms_dtype_name, normalize_axes, promote,
+from .validation import (cast, check_broadcast, mul_div_result_dtype, float_result_dtype, ms_dtype_name, normalize_axes, promote,
                          require_dtypes, result_dtype, shape_list)
 
 _FLOATS = ("Float16", "Float32", "Float64", "BFloat16")
@@ -21,13 +21,6 @@ _INTS = _SIGNED + ("UInt8", "UInt16", "UInt32", "UInt64")
 _NUMBERS = _INTS + _FLOATS_COMPLEX
 _REAL_NUMBERS = _INTS + _FLOATS
 _ALL = ("Bool",) + _NUMBERS
-
-_KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "V": 2, "c": 3}  # 'V': ml_dtypes' bfloat16
-
-
-def _is_tensor_value(v) -> bool:
-    return hasattr(v, "dtype") and not isinstance(v, np.generic)
-
 
 # --- elementwise unary ---------------------------------------------------------------------------------------
 
@@ -116,16 +109,6 @@ LogicalNot = _unary(_Predicate, "LogicalNot", jnp.logical_not)
 
 # --- elementwise binary --------------------------------------------------------------------------------------
 
-def mul_div_dtype(x, y) -> np.dtype:
-    """Result dtype of Mul and Div: beside a Tensor of higher rank, a 0-d Tensor is weak like a Python scalar
-    (``f16 * Tensor(1.5)`` is Float16, ``i32 * Tensor(2)`` Int32) unless its category is higher."""
-    if _is_tensor_value(x) and _is_tensor_value(y) and (x.ndim == 0) != (y.ndim == 0):
-        small, big = (x, y) if x.ndim == 0 else (y, x)
-        if _KIND_RANK[np.dtype(small.dtype).kind] <= _KIND_RANK[np.dtype(big.dtype).kind]:
-            return np.dtype(big.dtype)
-    return result_dtype(x, y)
-
-
 class _Binary(Primitive):
     """z = fn(x, y) on MindSpore's promoted dtype, with its dtype and broadcast errors."""
     inputs = ("input: Number|Tensor", "other: Number|Tensor")
@@ -134,7 +117,7 @@ class _Binary(Primitive):
     operand_names = ("input1", "input2")
     allowed = _ALL               # dtypes the promoted operands may have
     bool_fn = None               # the op on Bool operands where MindSpore defines one (``True + True`` is True)
-    weak_zero_d = False          # Mul and Div: see `mul_div_dtype`
+    weak_zero_d = False          # Mul and Div: see `validation.mul_div_result_dtype`
 
     @staticmethod
     def fn(x, y):
@@ -146,7 +129,7 @@ class _Binary(Primitive):
     def operands(self, x, y):
         """x and y promoted to their common dtype, after MindSpore's dtype and broadcast checks."""
         op = self.error_name or self.name
-        dtype = mul_div_dtype(x, y) if self.weak_zero_d else result_dtype(x, y)
+        dtype = mul_div_result_dtype(x, y) if self.weak_zero_d else result_dtype(x, y)
         require_dtypes(op, np.empty((), dtype), self.allowed)
         (x, y), _ = promote(x, y, dtype=dtype)
         check_broadcast(op, x.shape, y.shape, self.operand_names)

@@ -114,6 +114,17 @@ def result_dtype(*operands) -> np.dtype:
     return mstype.result_np_dtype(strong, weak)
 
 
+def mul_div_result_dtype(x, y) -> np.dtype:
+    """Result dtype of Mul and Div: beside a Tensor of higher rank, a 0-d Tensor is weak like a Python scalar
+    (``f16 * Tensor(1.5)`` is Float16, ``i32 * Tensor(2)`` Int32) unless its category is higher."""
+    both_tensors = all(hasattr(v, "dtype") and not isinstance(v, np.generic) for v in (x, y))
+    if both_tensors and (x.ndim == 0) != (y.ndim == 0):
+        small, big = (x, y) if x.ndim == 0 else (y, x)
+        if mstype.kind_rank(np.dtype(small.dtype)) <= mstype.kind_rank(np.dtype(big.dtype)):
+            return np.dtype(big.dtype)
+    return result_dtype(x, y)
+
+
 def _scalar_as(value, target: np.dtype):
     """A Python/numpy scalar cast to ``target`` the way MindSpore casts it: wrapping (``uint8 + 300`` adds 44) and
     overflowing to inf, where ``jnp.asarray(300, uint8)`` would raise. It stays a numpy 0-d array: jnp ops take it
