@@ -21,7 +21,11 @@ from msjax import context  # noqa: E402
 from msjax.context import (GRAPH_MODE, PYNATIVE_MODE, STRICT, COMPATIBLE, LAX, ParallelMode,  # noqa: E402
                            get_context, set_context, set_device)
 from msjax import common, nn, ops  # noqa: E402,F401
+from msjax._src.grad import grad, value_and_grad, get_grad  # noqa: E402
+from msjax._src.autodiff import vjp, jvp, jacfwd, jacrev  # noqa: E402
+from msjax._src.vmap import vmap  # noqa: E402
 
 __all__ = ["Tensor", "Parameter", "ParameterTuple", "tensor", "from_numpy", "is_tensor", "set_context",
            "get_context", "set_device", "GRAPH_MODE", "PYNATIVE_MODE", "context", "dtype", "nn", "ops", "common",
-           "set_seed", "get_seed", "install"]
+           "set_seed", "get_seed", "install", "grad", "value_and_grad", "get_grad", "vjp", "jvp", "jacfwd",
+           "jacrev", "vmap"]

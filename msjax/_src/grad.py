@@ -57,6 +57,8 @@ class Linearized:
     positions: list              # indices of the Tensor arguments that were differentiated
     weights: tuple               # the lifted Parameters
     reads: list                  # with collect_reads: the Parameters the call read, in first-read order
+    main_output: object          # the differentiated output: ``output``, or ``output[0]`` with has_aux
+    main_slots: list             # the Tensor slots of ``main_output`` (a prefix of tensor_slots)
     _vjp: object
     _input_dtypes: list
     _cotangent_dtypes: list      # dtypes the vjp expects for the diff slots (float carriers for integer outputs)
@@ -78,10 +80,12 @@ def _cast_gradient(grad, dtype):
     return jnp.trunc(grad).astype(dtype)
 
 
-def linearize(fn, args, kwargs=None, positions=None, weights=(), collect_reads=False) -> Linearized:
+def linearize(fn, args, kwargs=None, positions=None, weights=(), collect_reads=False,
+              has_aux=False) -> Linearized:
     """Run ``fn(*args, **kwargs)`` under `jax.vjp`, differentiating the Tensor args at ``positions`` (default:
     all Tensor args) and the Parameters ``weights`` (float Parameters only). With ``collect_reads``, the result's
-    ``reads`` lists every Parameter the call read, in the order it first read them."""
+    ``reads`` lists every Parameter the call read, in the order it first read them. With ``has_aux``, ``fn``
+    returns a tuple and only its first element is differentiated (the rest is auxiliary)."""
     kwargs = kwargs or {}
     if positions is None:
         positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
@@ -109,16 +113,21 @@ def linearize(fn, args, kwargs=None, positions=None, weights=(), collect_reads=F
             call_args[i] = Tensor._from_raw(x) if e is None else primitive.soft_input(e, x)
         with state.Frame(weights, raw_ws, record_reads=collect_reads) as frame:
             out = fn(*call_args, **kwargs)
+            if has_aux:
+                check_aux_output(out)
             # Read the leaves inside the frame: a returned Parameter must give its lifted value.
             leaves, tree = jax.tree_util.tree_flatten(out, is_leaf=_is_tensor)
+            n_main = len(jax.tree_util.tree_leaves(out[0], is_leaf=_is_tensor)) if has_aux else len(leaves)
             tensor_slots = [i for i, leaf in enumerate(leaves) if isinstance(leaf, Tensor)]
             values = tuple(leaves[i]._data for i in tensor_slots)
             carriers = [_carrier(leaves[i]) for i in tensor_slots]
         written, written_values = frame.writes()
         record.update(leaves=leaves, tree=tree, tensor_slots=tensor_slots, written=written,
-                      diff_slots=[slot for slot, c in zip(tensor_slots, carriers) if c is not None],
+                      main_slots=[slot for slot in tensor_slots if slot < n_main],
+                      diff_slots=[slot for slot, c in zip(tensor_slots, carriers) if c is not None and slot < n_main],
                       reads=frame.reads() if collect_reads else [])
-        return tuple(c for c in carriers if c is not None), (values, tuple(written_values))
+        return (tuple(c for slot, c in zip(tensor_slots, carriers) if c is not None and slot < n_main),
+                (values, tuple(written_values)))
 
     primitive.soft_ints_active += 1
     try:
@@ -130,10 +139,18 @@ def linearize(fn, args, kwargs=None, positions=None, weights=(), collect_reads=F
     leaves = list(record["leaves"])
     for slot, value in zip(record["tensor_slots"], values):
         leaves[slot] = Tensor._from_raw(value)
-    return Linearized(output=jax.tree_util.tree_unflatten(record["tree"], leaves), out_leaves=leaves,
+    output = jax.tree_util.tree_unflatten(record["tree"], leaves)
+    return Linearized(output=output, main_output=output[0] if has_aux else output, main_slots=record["main_slots"],
+                      out_leaves=leaves,
                       out_tree=record["tree"], tensor_slots=record["tensor_slots"], diff_slots=record["diff_slots"],
                       positions=list(positions), weights=weights, reads=record["reads"], _vjp=vjp_fn,
                       _input_dtypes=input_dtypes, _cotangent_dtypes=[np.dtype(v.dtype) for v in diff_values])
+
+
+def check_aux_output(out):
+    if not isinstance(out, tuple) or len(out) < 2:
+        raise ValueError("When has_aux is True, origin fn requires more than one outputs. Return a tuple "
+                         "(value_to_differentiate, aux, ...).")
 
 
 # --- sensitivities -------------------------------------------------------------------------------------------
@@ -157,13 +174,13 @@ def _pynative_sens_leaves(lin: Linearized, sens):
     if sens is None:
         raise RuntimeError("Failure info [Can not find top cell for backward, please check your network whether set "
                            "grad or inputs of your network whether be inplace modified, this is forbidden!].")
-    if isinstance(lin.output, Tensor) and _is_number(sens):
-        if tuple(lin.output.shape) != ():
+    if isinstance(lin.main_output, Tensor) and _is_number(sens):
+        if tuple(lin.main_output.shape) != ():
             raise RuntimeError(f"For grad interface or custom function, grad tensor should be broadcast to expected "
-                               f"shape, but got [const vector]{{}} vs {_const_vector(lin.output.shape)}")
-        return [Tensor._from_raw(jnp.asarray(sens, lin.output._data.dtype))]
+                               f"shape, but got [const vector]{{}} vs {_const_vector(lin.main_output.shape)}")
+        return [Tensor._from_raw(jnp.asarray(sens, lin.main_output._data.dtype))]
     leaves = [leaf for leaf in jax.tree_util.tree_leaves(sens, is_leaf=_is_tensor) if isinstance(leaf, Tensor)]
-    if len(leaves) != len(lin.tensor_slots):
+    if len(leaves) != len(lin.main_slots):
         raise RuntimeError("Failure info [The given sens gradient's size should be same as out of network!].")
     return leaves
 
@@ -211,9 +228,9 @@ def given_sens(lin: Linearized, sens):
     """Cotangents (one per diff slot) from a user's ``sens``, checked as MindSpore checks it in the current mode.
     A sens whose shape differs from its output's is a ValueError in both modes (GRAPH accepts some silently)."""
     pynative = context.is_pynative()
-    sens_leaves = _pynative_sens_leaves(lin, sens) if pynative else _graph_sens_leaves(lin.output, sens)
-    by_slot = dict(zip(lin.tensor_slots, sens_leaves))
-    for slot in lin.tensor_slots:
+    sens_leaves = _pynative_sens_leaves(lin, sens) if pynative else _graph_sens_leaves(lin.main_output, sens)
+    by_slot = dict(zip(lin.main_slots, sens_leaves))
+    for slot in lin.main_slots:
         out_leaf, sens_leaf = lin.out_leaves[slot], by_slot[slot]
         if tuple(sens_leaf.shape) != tuple(out_leaf.shape):
             raise ValueError(f"The shape should be {_const_vector(out_leaf.shape)}, but got "
@@ -387,3 +404,134 @@ def pack_grad_operation(op, positions, input_grads, weight_grads, bare_weight):
     if op.get_all:
         return inputs, weights
     return weights
+
+
+# --- mindspore.grad / value_and_grad / get_grad --------------------------------------------------------------
+
+def check_grad_position(grad_position):
+    """Positions as a tuple (None stays None), with MindSpore's type, sign and duplicate errors."""
+    if grad_position is None:
+        return None
+    if isinstance(grad_position, bool) or not isinstance(grad_position, (int, tuple)):
+        raise TypeError("For 'F.grad', the 'grad_position' must be int or tuple.")
+    positions = (grad_position,) if isinstance(grad_position, int) else grad_position
+    for position in positions:
+        if isinstance(position, bool) or not isinstance(position, int):
+            raise TypeError("For 'F.grad', the 'grad_position' must be int or tuple.")
+        if position < 0:
+            raise ValueError("grad_position must be >= 0.")
+    if len(set(positions)) != len(positions):
+        raise ValueError("There are duplicate positions in `grad_position`, please check it")
+    return positions
+
+
+def check_positions_in_range(positions, n_args, pynative):
+    """MindSpore runs the function before it notices a position past the last argument."""
+    for position in positions or ():
+        if position >= n_args:
+            error = RuntimeError if pynative else IndexError
+            raise error(f"Position index {position} is exceed input size.")
+
+
+def _with_kwargs_appended(fn, n_positional, keys):
+    """``fn`` taking its keyword arguments as extra positional ones (PyNative counts them as positions)."""
+    def positional_fn(*all_args):
+        return fn(*all_args[:n_positional], **dict(zip(keys, all_args[n_positional:])))
+    return positional_fn
+
+
+class _Grad:
+    """What ``mindspore.grad`` / ``value_and_grad`` return."""
+
+    def __init__(self, fn, grad_position, weights, has_aux, return_ids, sens_param, with_value):
+        self.fn, self.grad_position, self.weights = fn, grad_position, weights
+        self.has_aux, self.return_ids, self.sens_param = has_aux, return_ids, sens_param
+        self.with_value = with_value
+
+    def __call__(self, *args, **kwargs):
+        pynative = context.is_pynative()
+        if not isinstance(self.has_aux, bool):
+            raise TypeError(f"For '_Grad', the 'has_aux' should be bool, but got {type(self.has_aux).__name__}")
+        if not callable(self.fn):
+            raise TypeError(f"The fn should be callable, but got {type(self.fn).__name__}")
+        if self.grad_position is None and self.weights is None:
+            raise ValueError("`grad_position` and `weight` can not be None at the same time.")
+        sens = None
+        if self.sens_param:
+            if not args:
+                raise TypeError("With sens_param=True the gradient function takes the sensitivity as its last "
+                                "positional argument, but it got no arguments.")
+            args, sens = args[:-1], args[-1]
+        fn, call_args = self.fn, args
+        if kwargs:
+            fn = _with_kwargs_appended(self.fn, len(args), tuple(kwargs))
+            call_args = tuple(args) + tuple(kwargs.values())
+        positions = check_grad_position(self.grad_position)
+        selected = [p for p in positions or () if p < len(call_args) and isinstance(call_args[p], Tensor)]
+        weights, bare_weight = ([], False) if self.weights is None else as_weight_list(self.weights)
+        lifted = split_liftable(weights, pynative)
+        lin = linearize(fn, call_args, {}, selected, lifted, has_aux=self.has_aux)
+        check_positions_in_range(positions, len(call_args), pynative)
+        cotangents = given_sens(lin, sens) if self.sens_param else default_sens(lin)
+        input_grads, lifted_grads = lin.gradients(cotangents)
+        weight_grads = weight_gradients(weights, lifted, lifted_grads)
+        grads = pack_grad(positions is not None, selected, input_grads, self.weights is not None, weights,
+                          weight_grads, bare_weight, self.return_ids)
+        if self.with_value:
+            return lin.output, grads
+        if self.has_aux:
+            return grads, tuple(lin.output[1:])
+        return grads
+
+
+def pack_grad(by_position, selected, input_grads, by_weights, weights, weight_grads, bare_weight, return_ids):
+    """MindSpore's return structure for ``grad`` / ``value_and_grad``.
+
+    Positions: non-Tensor arguments get no slot; none left gives ``()``, a single one is unwrapped, several make a
+    tuple in the requested order. Weights: a tuple, or bare for a single Parameter. Both requested: ``(positions,
+    weights)``. ``return_ids`` pairs each gradient with its position or its Parameter's name.
+    """
+    parts = []
+    if by_position:
+        items = [(p, g) if return_ids else g for p, g in zip(selected, input_grads)]
+        parts.append(items[0] if len(items) == 1 else tuple(items))
+    if by_weights:
+        items = [(w.name, g) if return_ids else g for w, g in zip(weights, weight_grads)]
+        parts.append(items[0] if bare_weight else tuple(items))
+    return parts[0] if len(parts) == 1 else tuple(parts)
+
+
+def grad(fn, grad_position=0, weights=None, has_aux=False, return_ids=False, sens_param=False):
+    """``mindspore.grad``: a function returning the gradients of ``fn`` (see `pack_grad` for their structure)."""
+    return _Grad(fn, grad_position, weights, has_aux, return_ids, sens_param, with_value=False)
+
+
+def value_and_grad(fn, grad_position=0, weights=None, has_aux=False, return_ids=False, sens_param=False):
+    """``mindspore.value_and_grad``: like `grad`, returning ``(fn's output, gradients)``."""
+    return _Grad(fn, grad_position, weights, has_aux, return_ids, sens_param, with_value=True)
+
+
+def get_grad(gradients, identifier):
+    """The gradient for a position (int) or a Parameter in the result of ``grad(..., return_ids=True)``."""
+    if isinstance(identifier, bool) or not isinstance(identifier, (int, Parameter)):
+        raise TypeError(f"For `get_grad`, the `x` should be an integer or a Parameter, but got {identifier}")
+    key = identifier if isinstance(identifier, int) else identifier.name
+    found = _find_gradient(gradients, key)
+    if found is None:
+        raise RuntimeError(f"Can not find the gradient for position or Parameter {key}")
+    return found
+
+
+def _find_gradient(gradients, key):
+    if isinstance(gradients, Tensor):
+        raise ValueError("For `get_grad`, the gradients must come from grad(..., return_ids=True): pairs of a "
+                         "position or Parameter name and its gradient.")
+    if not isinstance(gradients, tuple):
+        return None
+    if len(gradients) == 2 and isinstance(gradients[0], (int, str)) and isinstance(gradients[1], Tensor):
+        return gradients[1] if gradients[0] == key and type(gradients[0]) is type(key) else None
+    for item in gradients:
+        found = _find_gradient(item, key)
+        if found is not None:
+            return found
+    return None

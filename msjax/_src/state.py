@@ -103,9 +103,29 @@ def current_bindings():
     return merged
 
 
+# >0 while `ops.derivative` runs: MindSpore's Taylor-mode derivative ignores custom rules, and `jax.jvp` (which it
+# uses) cannot run through a `jax.custom_vjp`.
+_rules_suspended = 0
+
+
+class true_derivatives:
+    """Within this context custom backward rules are not applied: ops differentiate as their forward does."""
+
+    def __enter__(self):
+        global _rules_suspended
+        _rules_suspended += 1
+
+    def __exit__(self, *exc):
+        global _rules_suspended
+        _rules_suspended -= 1
+        return False
+
+
 def differentiating(values) -> bool:
     """Whether a custom gradient rule can matter: inside an msjax transform, or when a value (a Tensor's array or
     a raw array) is a JAX tracer, i.e. msjax code is being run by a JAX transform directly."""
+    if _rules_suspended:
+        return False
     if _frames:
         return True
     from .tensor import Tensor  # local: tensor.py must not depend on state.py
