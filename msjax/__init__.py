@@ -29,3 +29,7 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "tensor", "from_numpy", "is_
            "get_context", "set_device", "GRAPH_MODE", "PYNATIVE_MODE", "context", "dtype", "nn", "ops", "common",
            "set_seed", "get_seed", "install", "grad", "value_and_grad", "get_grad", "vjp", "jvp", "jacfwd",
            "jacrev", "vmap"]
+
+from msjax._src.bprop_check import check_bprops, BpropCheckWarning  # noqa: E402  (msjax-only)
+
+__all__ += ["check_bprops", "BpropCheckWarning"]

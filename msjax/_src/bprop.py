@@ -7,6 +7,10 @@ same values as the forward did; following MindSpore, they get zero gradient from
 governs higher orders: an enclosing gradient that differentiates the forward meets the rule again (`rule_fwd`
 re-enters the custom_vjp), and differentiates the rule's own ops for the backward.
 
+Backward hooks (``ops.HookBackward``, ``Cell.register_backward_hook``; see hooks.py) are rules of this same kind on
+an identity forward, run with ``hook=True``. With ``check_bprops`` on, every other rule is compared with the true
+derivative of its forward (bprop_check.py).
+
 Reverse mode only: forward-mode transforms (``jvp``, ``jacfwd``) through a custom rule are built by transposing
 msjax's vjp, never by `jax.jvp` (which refuses custom_vjp functions).
 
@@ -15,12 +19,16 @@ the autodiff tutorial honour them, and so does msjax.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import primitive, state
+from . import bprop_check, primitive, state
 from .tensor import Tensor
+
+_SymbolicZero = jax.custom_derivatives.SymbolicZero
 
 # Bumped on every registration: compiled transforms key their caches on it.
 registry_version = 0
@@ -111,7 +119,15 @@ def _is_tensor(x):
     return isinstance(x, Tensor)
 
 
-def call_with_rule(forward, bprop, args, *, who: str, kwargs=None, bare_ok: bool = True):
+@jax.tree_util.register_static
+@dataclasses.dataclass(frozen=True)
+class _Static:
+    """A Python value in a custom_vjp's residuals: pytree structure, not an array, so it stays a plain value under
+    every transform (each differentiation level gets its own residuals)."""
+    value: object
+
+
+def call_with_rule(forward, bprop, args, *, who: str, kwargs=None, bare_ok: bool = True, hook: bool = False):
     """``forward(*args, **kwargs)`` whose gradient is ``bprop(*args, *kwargs.values(), out, dout)``.
 
     ``args`` are user-level values (Tensors, tuples of Tensors, Python values). Tensor leaves become inputs of a
@@ -123,6 +139,10 @@ def call_with_rule(forward, bprop, args, *, who: str, kwargs=None, bare_ok: bool
     Integer outputs are differentiable here (MindSpore feeds the rule an integer ``dout``): they leave as
     `SoftIntTensor` and their cotangent comes back truncated to their dtype. Integer inputs that an enclosing
     gradient differentiates (`SoftIntTensor`) get the rule's gradient truncated, as MindSpore casts it.
+
+    ``hook``: the rule observes or replaces gradients (a backward hook). It sees None, instead of zeros, for each
+    input Tensor no enclosing gradient differentiates and each output Tensor no gradient reaches (JAX's symbolic
+    zeros), and `check_bprops` leaves it alone.
     """
     kwargs = dict(kwargs or {})
     keys = tuple(kwargs)
@@ -138,21 +158,23 @@ def call_with_rule(forward, bprop, args, *, who: str, kwargs=None, bare_ok: bool
     param_values = tuple(bindings[p] for p in params)
     structure = {}
 
-    def rebuild(raw_exact, raw_softs, soft=True):
+    def rebuild(raw_exact, raw_softs, soft=True, perturbed=None):
         filled = list(leaves)
         soft_iter = iter(raw_softs)
-        for slot, value in zip(tensor_slots, raw_exact):
+        for n, (slot, value) in enumerate(zip(tensor_slots, raw_exact)):
             if slot in soft_slots:
                 carrier = next(soft_iter)
                 filled[slot] = primitive.soft_input(value, carrier) if soft else Tensor._from_raw(value)
             else:
                 filled[slot] = Tensor._from_raw(value)
+            if perturbed is not None and not perturbed[n]:
+                filled[slot] = None
         return jax.tree_util.tree_unflatten(treedef, filled)
 
     def split(values):
         return values[:n_args], dict(zip(keys, values[n_args:]))
 
-    def run_forward(raw_exact, raw_softs, raw_params):
+    def run_forward(raw_exact, raw_softs, raw_params, record=True):
         call_args, call_kwargs = split(rebuild(raw_exact, raw_softs))
         with state.Frame(params, raw_params) as frame:
             out = _wrap_tree(forward(*call_args, **call_kwargs))
@@ -163,8 +185,9 @@ def call_with_rule(forward, bprop, args, *, who: str, kwargs=None, bare_ok: bool
         carriers = tuple(out_leaves[i]._data.astype(primitive.soft_float_dtype(out_leaves[i]._data.dtype))
                          for i in int_slots)
         written, written_values = frame.writes()
-        structure.update(out_leaves=out_leaves, out_tree=out_tree, out_slots=out_slots, int_slots=int_slots,
-                         written=written)
+        if record:
+            structure.update(out_leaves=out_leaves, out_tree=out_tree, out_slots=out_slots, int_slots=int_slots,
+                             written=written)
         return out_values, carriers, tuple(written_values)
 
     @jax.custom_vjp
@@ -172,41 +195,68 @@ def call_with_rule(forward, bprop, args, *, who: str, kwargs=None, bare_ok: bool
         return run_forward(raw_exact, raw_softs, raw_params)
 
     def rule_fwd(raw_exact, raw_softs, raw_params):
+        # symbolic_zeros: the primals come as CustomVJPPrimal(value, perturbed).
+        soft_flags = iter([p.perturbed for p in raw_softs])
+        perturbed = tuple(next(soft_flags) if slot in soft_slots else p.perturbed
+                          for slot, p in zip(tensor_slots, raw_exact))
+        raw_exact, raw_softs, raw_params = jax.custom_derivatives.custom_vjp_primal_tree_values(
+            (raw_exact, raw_softs, raw_params))
         # Through `rule_call` again, not `run_forward`: when an enclosing gradient differentiates this forward
         # (higher order), it must meet the rule too, not the forward's own ops.
         outputs = rule_call(raw_exact, raw_softs, raw_params)
-        return outputs, (raw_exact, raw_softs, raw_params, outputs[0])
+        return outputs, (raw_exact, raw_softs, raw_params, outputs[0], _Static(perturbed))
 
     def rule_bwd(residuals, cotangents):
-        raw_exact, raw_softs, raw_params, raw_outs = residuals
+        raw_exact, raw_softs, raw_params, raw_outs, perturbed = residuals
         out_cts, carrier_cts, _ = cotangents
+        douts = _dout_values(structure, raw_outs, out_cts, carrier_cts, hook)
         out = _rebuild_output(structure, raw_outs)
-        dout = _rebuild_output(structure, _dout_values(structure, raw_outs, out_cts, carrier_cts))
-        call_inputs = rebuild(raw_exact, raw_softs, soft=False)
+        dout = _rebuild_output(structure, douts)
+        call_inputs = rebuild(raw_exact, raw_softs, soft=False, perturbed=perturbed.value if hook else None)
         with state.Frame(params, raw_params):
             grads = bprop(*call_inputs, out, dout)
         exact_cts, soft_cts = _match_grads(grads, inputs, leaves, tensor_slots, soft_slots, raw_exact, raw_softs,
                                            who, bare_ok)
-        param_cts = tuple(jnp.zeros_like(v) if _is_float(v) else _float0(v) for v in raw_params)
-        return exact_cts, soft_cts, param_cts
+        if bprop_check.enabled and not hook:
+            _check_rule(who, lambda values: run_forward(values, raw_softs, raw_params, record=False)[0],
+                        raw_exact, tensor_slots, soft_slots, exact_cts, raw_outs, douts)
+        return exact_cts, soft_cts, tuple(None for _ in raw_params)
 
-    rule_call.defvjp(rule_fwd, rule_bwd)
+    rule_call.defvjp(rule_fwd, rule_bwd, symbolic_zeros=True)
     raw_outs, carriers, written_values = rule_call(exact, softs, param_values)
     state.write_back(structure["written"], written_values)
     return _rebuild_output(structure, raw_outs, carriers)
 
 
-def _dout_values(structure, raw_outs, out_cts, carrier_cts):
+def _check_rule(who, forward, raw_exact, tensor_slots, soft_slots, exact_cts, raw_outs, douts):
+    """`check_bprops`: the rule's gradients of the float inputs against the vjp of ``forward`` (the exact input
+    values -> the output values) with the same ``dout`` on the float outputs."""
+    inputs = [i for i, (slot, v) in enumerate(zip(tensor_slots, raw_exact)) if slot not in soft_slots and _is_float(v)]
+    outputs = [k for k, v in enumerate(raw_outs) if _is_float(v)]
+
+    def float_forward(*values):
+        full = list(raw_exact)
+        for i, value in zip(inputs, values):
+            full[i] = value
+        outs = forward(tuple(full))
+        return [outs[k] for k in outputs]
+
+    bprop_check.compare(who, float_forward, [raw_exact[i] for i in inputs], [douts[k] for k in outputs],
+                        [exact_cts[i] for i in inputs])
+
+
+def _dout_values(structure, raw_outs, out_cts, carrier_cts, hook=False):
     """The rule's ``dout``: float outputs' cotangents, and for integer outputs their carriers' cotangents cast to
-    the output dtype (as MindSpore hands an integer output's gradient to a bprop)."""
+    the output dtype (as MindSpore hands an integer output's gradient to a bprop). Outputs no gradient reaches
+    (symbolic zeros) get zeros, or None for a hook."""
     by_slot = dict(zip(structure["int_slots"], carrier_cts))
     values = []
     for slot, value, ct in zip(structure["out_slots"], raw_outs, out_cts):
-        if slot in by_slot:
-            ct = by_slot[slot]
+        ct = by_slot.get(slot, ct)
+        if isinstance(ct, _SymbolicZero):
+            ct = None if hook else jnp.zeros(value.shape, value.dtype)
+        elif slot in by_slot:
             ct = (ct != 0) if value.dtype == np.bool_ else jnp.trunc(ct).astype(value.dtype)
-        elif not _is_float(value) or np.dtype(ct.dtype) == jax.dtypes.float0:
-            ct = jnp.zeros(value.shape, value.dtype)
         values.append(ct)
     return values
 
@@ -215,7 +265,9 @@ def _rebuild_output(structure, raw_values, carriers=None):
     filled = list(structure["out_leaves"])
     by_slot = dict(zip(structure["int_slots"], carriers)) if carriers is not None else {}
     for slot, value in zip(structure["out_slots"], raw_values):
-        if slot in by_slot and value.dtype != np.bool_:
+        if value is None:
+            filled[slot] = None
+        elif slot in by_slot and value.dtype != np.bool_:
             filled[slot] = primitive.soft_input(value, by_slot[slot])
         else:
             filled[slot] = Tensor._from_raw(value)
@@ -224,10 +276,6 @@ def _rebuild_output(structure, raw_values, carriers=None):
 
 def _is_float(value) -> bool:
     return np.dtype(value.dtype).kind in "fcV"
-
-
-def _float0(value):
-    return np.zeros(np.shape(value), dtype=jax.dtypes.float0)
 
 
 def _const_vector(shape):
@@ -259,25 +307,28 @@ def _match_grads(grads, inputs, leaves, tensor_slots, soft_slots, raw_exact, raw
                 raise ValueError(f"{who} must return, for an input that is a tuple of {count} Tensors, a tuple of "
                                  f"{count} gradients.")
             grad_leaves.extend(parts)
-    exact_cts, soft_cts = [], []
+    exact_cts, soft_cts = [], []  # None: no gradient (a symbolic zero, so hooks further back see None too)
     soft_iter = iter(raw_softs)
     for slot, primal in zip(tensor_slots, raw_exact):
         is_soft = slot in soft_slots
         target = next(soft_iter) if is_soft else primal
-        exact_cts.append(jnp.zeros_like(primal) if _is_float(primal) and not is_soft else _float0(primal))
-        if not is_soft and not _is_float(primal):
-            continue
         grad = grad_leaves[slot]
-        value = jnp.zeros(primal.shape, target.dtype) if grad is None else (
-            grad._data if isinstance(grad, Tensor) else jnp.asarray(grad))
-        if tuple(value.shape) != tuple(primal.shape):
-            raise RuntimeError(f"For grad interface or custom function, grad tensor should be broadcast to expected "
-                               f"shape, but got {_const_vector(value.shape)} vs {_const_vector(primal.shape)}: "
-                               f"{who} must return, for each input, a gradient of the input's shape.")
-        if is_soft:  # MindSpore casts the gradient to the integer input's dtype
-            value = value.astype(target.dtype)
-            value = (value != 0).astype(target.dtype) if primal.dtype == np.bool_ else jnp.trunc(value)
+        value = None
+        if grad is not None and (is_soft or _is_float(primal)):
+            value = grad._data if isinstance(grad, Tensor) else jnp.asarray(grad)
+            if tuple(value.shape) != tuple(primal.shape):
+                raise RuntimeError(f"For grad interface or custom function, grad tensor should be broadcast to "
+                                   f"expected shape, but got {_const_vector(value.shape)} vs "
+                                   f"{_const_vector(primal.shape)}: {who} must return, for each input, a gradient "
+                                   f"of the input's shape.")
+            if is_soft:  # MindSpore casts the gradient to the integer input's dtype
+                value = value.astype(target.dtype)
+                value = (value != 0).astype(target.dtype) if primal.dtype == np.bool_ else jnp.trunc(value)
+            else:
+                value = value.astype(primal.dtype)
+        if is_soft:
+            exact_cts.append(None)
             soft_cts.append(value)
         else:
-            exact_cts[-1] = value.astype(primal.dtype)
+            exact_cts.append(value)
     return tuple(exact_cts), tuple(soft_cts)

@@ -1,5 +1,6 @@
 """``nn.Cell``: registration of Parameters and child Cells with MindSpore's naming rules, enumeration, modes and flags,
-forward hooks, repr, and ``__call__`` (which routes a Cell with a ``bprop`` method through `bprop.call_with_rule`).
+forward and backward hooks, repr, and ``__call__`` (which routes a Cell with a ``bprop`` method through
+`bprop.call_with_rule`, and wraps a Cell with backward hooks in the identities of `hooks.CellBackward`).
 
 MindSpore keeps Parameters and child Cells only in ``_params`` / ``_cells`` and finds them through ``__getattr__``.
 msjax also mirrors each of them into the instance ``__dict__`` (kept in step by every registration path below), so an
@@ -11,12 +12,13 @@ import warnings
 from collections import OrderedDict
 
 from . import context, state
+from . import hooks as backward_hooks
 from .parameter import Parameter, ParameterTuple, check_str_by_regular, is_generated_name
 from .tensor import Tensor
 
 
 class HookHandle:
-    """What ``register_forward_pre_hook`` / ``register_forward_hook`` return; ``remove()`` unregisters the hook."""
+    """What the ``register_*_hook`` methods return; ``remove()`` unregisters the hook."""
 
     unique_id = 0
 
@@ -33,11 +35,6 @@ class HookHandle:
         self.hook_dict_ref.pop(self.handle_id, None)
         for extra in self.extra_dict_ref:
             extra.pop(self.handle_id, None)
-
-
-def _check_hook_fn(hook_fn):
-    if not callable(hook_fn):
-        raise TypeError(f"Expected a callable hook function, but got {type(hook_fn).__name__}.")
 
 
 def _is_parameter_list_or_tuple(value) -> bool:
@@ -393,7 +390,7 @@ class Cell:
     def register_forward_pre_hook(self, hook_fn, *, prepend=False, with_kwargs=False):
         """``hook_fn(cell, args)`` (or ``(cell, args, kwargs)``) before ``construct``; a non-None return replaces
         the arguments."""
-        _check_hook_fn(hook_fn)
+        backward_hooks.check_hook_fn(hook_fn)
         hooks = self._forward_pre_hook
         handle = HookHandle(hooks, extra_dict=(self._forward_pre_hook_with_kwargs,))
         hooks[handle.handle_id] = hook_fn
@@ -408,7 +405,7 @@ class Cell:
         return replaces the output. A Cell with ``bprop`` ignores forward hooks, as in MindSpore."""
         if self._has_bprop:
             return HookHandle()
-        _check_hook_fn(hook_fn)
+        backward_hooks.check_hook_fn(hook_fn)
         hooks = self._forward_hook
         handle = HookHandle(hooks, extra_dict=(self._forward_hook_with_kwargs, self._forward_hook_always_called))
         hooks[handle.handle_id] = hook_fn
@@ -418,6 +415,22 @@ class Cell:
             self._forward_hook_with_kwargs[handle.handle_id] = True
         if always_call:
             self._forward_hook_always_called[handle.handle_id] = True
+        return handle
+
+    def register_backward_pre_hook(self, hook_fn):
+        """``hook_fn(cell, grad_output)`` in backward, when the gradient reaches the output (a tuple of the output's
+        Tensors' gradients); a non-None return replaces it."""
+        backward_hooks.check_hook_fn(hook_fn)
+        handle = HookHandle(self._backward_pre_hook)
+        self._backward_pre_hook[handle.handle_id] = hook_fn
+        return handle
+
+    def register_backward_hook(self, hook_fn):
+        """``hook_fn(cell, grad_input, grad_output)`` in backward, when the gradient reaches the Tensor arguments
+        (tuples; None where no gradient flows); a non-None return replaces ``grad_input``."""
+        backward_hooks.check_hook_fn(hook_fn)
+        handle = HookHandle(self._backward_hook)
+        self._backward_hook[handle.handle_id] = hook_fn
         return handle
 
     def _run_forward_pre_hook(self, args, kwargs):
@@ -465,13 +478,18 @@ class Cell:
     def __call__(self, *args, **kwargs):
         if not self._init_flag:  # without super().__init__(): "... has no attribute '_init_flag'."
             self._first_call_check()
-        if not (self._forward_pre_hook or self._forward_hook or self._has_bprop):
+        if not (self._forward_pre_hook or self._forward_hook or self._has_bprop or self._backward_hook
+                or self._backward_pre_hook):
             return self.construct(*args, **kwargs)
         called_always = set()
         output = None
         try:
             if self._forward_pre_hook:
                 args, kwargs = self._run_forward_pre_hook(args, kwargs)
+            backward = None
+            if (self._backward_hook or self._backward_pre_hook) and backward_hooks.active((args, kwargs)):
+                backward = backward_hooks.CellBackward(self)
+                args = backward.wrap_inputs(args)
             if self._has_bprop and state.differentiating((args, kwargs)):
                 from .bprop import call_with_rule  # the bprop replaces the whole Cell's backward
                 output = call_with_rule(self.construct, self.bprop, args, kwargs=kwargs,
@@ -480,6 +498,8 @@ class Cell:
                 output = self.construct(*args, **kwargs)
             if self._forward_hook:
                 output = self._run_forward_hook(args, kwargs, output, called_always)
+            if backward is not None:
+                output = backward.wrap_output(output)
             return output
         except Exception:
             self._run_always_called_hooks(args, kwargs, output, called_always)

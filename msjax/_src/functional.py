@@ -471,11 +471,13 @@ _stop_gradient = A.StopGradient()
 
 
 def stop_gradient(value):
-    """Blocks gradients through ``value`` (a Tensor, or a tuple/list of them)."""
+    """Blocks gradients through ``value`` (a Tensor, or a tuple/list/dict of them)."""
     if isinstance(value, Tensor):
         return _stop_gradient(value)
     if isinstance(value, (tuple, list)):
         return type(value)(stop_gradient(v) for v in value)
+    if isinstance(value, dict):
+        return {k: stop_gradient(v) for k, v in value.items()}
     return value
 
 

@@ -67,11 +67,11 @@ class Linearized:
         """(gradients of the Tensor arguments at `positions`, gradients of `weights`) for ``cotangents`` (one raw
         array per diff slot)."""
         input_grads, weight_grads = self._vjp(tuple(cotangents))
-        inputs = [Tensor._from_raw(_cast_gradient(g, dtype)) for g, dtype in zip(input_grads, self._input_dtypes)]
+        inputs = [Tensor._from_raw(cast_gradient(g, dtype)) for g, dtype in zip(input_grads, self._input_dtypes)]
         return inputs, [Tensor._from_raw(g) for g in weight_grads]
 
 
-def _cast_gradient(grad, dtype):
+def cast_gradient(grad, dtype):
     """MindSpore casts the gradient of an integer input to its dtype (truncating); bool inputs get grad != 0."""
     if dtype.kind in "fcV":
         return grad
@@ -425,6 +425,11 @@ def check_grad_position(grad_position):
     return positions
 
 
+def _check_bool(name, value):
+    if not isinstance(value, bool):
+        raise TypeError(f"For '_Grad', the '{name}' should be bool, but got {type(value).__name__}")
+
+
 def check_positions_in_range(positions, n_args, pynative):
     """MindSpore runs the function before it notices a position past the last argument."""
     for position in positions or ():
@@ -450,8 +455,8 @@ class _Grad:
 
     def __call__(self, *args, **kwargs):
         pynative = context.is_pynative()
-        if not isinstance(self.has_aux, bool):
-            raise TypeError(f"For '_Grad', the 'has_aux' should be bool, but got {type(self.has_aux).__name__}")
+        for name in ("has_aux", "return_ids", "sens_param"):
+            _check_bool(name, getattr(self, name))
         if not callable(self.fn):
             raise TypeError(f"The fn should be callable, but got {type(self.fn).__name__}")
         if self.grad_position is None and self.weights is None:
@@ -467,6 +472,8 @@ class _Grad:
             fn = _with_kwargs_appended(self.fn, len(args), tuple(kwargs))
             call_args = tuple(args) + tuple(kwargs.values())
         positions = check_grad_position(self.grad_position)
+        if positions == ():
+            raise RuntimeError("grad_position should not be empty when grad by position!")
         selected = [p for p in positions or () if p < len(call_args) and isinstance(call_args[p], Tensor)]
         weights, bare_weight = ([], False) if self.weights is None else as_weight_list(self.weights)
         lifted = split_liftable(weights, pynative)
@@ -513,17 +520,18 @@ def value_and_grad(fn, grad_position=0, weights=None, has_aux=False, return_ids=
 
 def get_grad(gradients, identifier):
     """The gradient for a position (int) or a Parameter in the result of ``grad(..., return_ids=True)``."""
-    if isinstance(identifier, bool) or not isinstance(identifier, (int, Parameter)):
+    if not isinstance(identifier, (int, Parameter)):
         raise TypeError(f"For `get_grad`, the `x` should be an integer or a Parameter, but got {identifier}")
-    key = identifier if isinstance(identifier, int) else identifier.name
-    found = _find_gradient(gradients, key)
+    key = int(identifier) if isinstance(identifier, int) else identifier.name  # a bool is a position, as in Python
+    found = _find_gradient(gradients, key) if isinstance(gradients, tuple) else None
     if found is None:
-        raise RuntimeError(f"Can not find the gradient for position or Parameter {key}")
+        raise RuntimeError(f"Can not find the gradient for position or Parameter {identifier}")
     return found
 
 
 def _find_gradient(gradients, key):
     if isinstance(gradients, Tensor):
+        # MindSpore compares a plain gradient with the key and fails on the ambiguous truth value.
         raise ValueError("For `get_grad`, the gradients must come from grad(..., return_ids=True): pairs of a "
                          "position or Parameter name and its gradient.")
     if not isinstance(gradients, tuple):

@@ -242,7 +242,10 @@ def _int_edge_fwd(soft, is_bool):
 
 def _int_edge_bwd(is_bool, _, grad):
     import jax.numpy as jnp
-    return ((grad != 0).astype(grad.dtype) if is_bool else jnp.trunc(grad)),
+    cast = (grad != 0).astype(grad.dtype) if is_bool else jnp.trunc(grad)
+    # The cast's value, with an identity derivative: forward mode (msjax's vjp transposed) must see the integer
+    # path as linear, as MindSpore's jvp does.
+    return grad + jax.lax.stop_gradient(cast - grad),
 
 
 _int_edge.defvjp(_int_edge_fwd, _int_edge_bwd)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import jax
 
+from . import state
 from .tensor import Tensor
 
 
@@ -51,7 +52,9 @@ def vmap(fn, in_axes=0, out_axes=0):
     if not callable(fn):
         raise RuntimeError(f"'VmapOperation' arg0 must be a 'Function' or 'Cell', but got {fn!r}.")
 
-    def mapped(*args):
+    def mapped(*args, **kwargs):
+        if kwargs:
+            raise RuntimeError(f"Got an unexpected keyword argument '{next(iter(kwargs))}'")
         leaves, tree = jax.tree_util.tree_flatten(args, is_leaf=_is_tensor)
         axes = _leaf_axes(args, in_axes)
         sizes = {leaf.shape[axis] for leaf, axis in zip(leaves, axes) if axis is not None}
@@ -66,13 +69,16 @@ def vmap(fn, in_axes=0, out_axes=0):
             filled = list(leaves)
             for slot, value in zip(tensor_slots, raw):
                 filled[slot] = Tensor._from_raw(value)
-            out = fn(*jax.tree_util.tree_unflatten(tree, filled))
+            # Parameter writes land in a frame (never a batch tracer in a Parameter) and leave the map unbatched.
+            with state.Frame() as frame:
+                out = fn(*jax.tree_util.tree_unflatten(tree, filled))
             out_leaves, out_tree = jax.tree_util.tree_flatten(out, is_leaf=_is_tensor)
-            record.update(tree=out_tree, count=len(out_leaves))
+            written, written_values = frame.writes()
+            record.update(tree=out_tree, written=written)
             for leaf in out_leaves:
                 if not isinstance(leaf, Tensor):
                     raise RuntimeError(f"The outputs of a vmap-ed function must be Tensors, but got {leaf!r}.")
-            return tuple(leaf._data for leaf in out_leaves)
+            return tuple(leaf._data for leaf in out_leaves), tuple(written_values)
 
         raw_in = [leaves[i]._data for i in tensor_slots]
         in_spec = tuple(axes[i] for i in tensor_slots)
@@ -81,11 +87,15 @@ def vmap(fn, in_axes=0, out_axes=0):
             if axis is not None and (isinstance(axis, bool) or not isinstance(axis, int)):
                 raise RuntimeError(f"The axis in vmap`s 'out_axes' can only be of type Int or None, but got {axis!r}.")
         try:
-            results = jax.vmap(pure, in_axes=in_spec, out_axes=out_spec)(*raw_in)
+            results, written_values = jax.vmap(pure, in_axes=in_spec, out_axes=(out_spec, None))(*raw_in)
         except ValueError as error:
             if "out_axes" not in str(error):
                 raise
+            if record.get("written") and str(error).startswith("at vmap out_axes[1]"):  # a write is batched
+                raise ValueError("The source axis of `variable` is None, but the source axis of `value` is not "
+                                 "None. The execution order of operator `Assign` cannot be guaranteed.") from None
             raise RuntimeError(f"The 'out_axes' of 'vmap' do not fit the outputs of 'fn': {error}") from None
+        state.write_back(record["written"], written_values)
         return jax.tree_util.tree_unflatten(record["tree"], [Tensor._from_raw(r) for r in results])
 
     return mapped

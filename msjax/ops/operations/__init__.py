@@ -13,3 +13,5 @@ from msjax._src.array_ops import (  # noqa: F401
     Assign, Depend, StopGradient,
 )
 from msjax._src.nn_ops import Softmax, LogSoftmax, ReLU6  # noqa: F401
+from msjax._src.hooks import HookBackward  # noqa: F401
+from msjax._src.custom_op import Custom  # noqa: F401
