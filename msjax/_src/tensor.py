@@ -280,6 +280,12 @@ class Tensor:
         return self._data
 
 
+# A Tensor is a pytree node around its array, so JAX control flow (lax.cond, while_loop, scan) can carry Tensors.
+# Subclasses (Parameter, SoftIntTensor) stay leaves: they carry identity and state a pytree must not rebuild.
+jax.tree_util.register_pytree_node(Tensor, lambda t: ((t._data,), None), lambda _, children: Tensor._from_raw(
+    children[0]))
+
+
 def tensor(input_data=None, dtype=None, shape=None, init=None, const_arg=False):
     """``mindspore.tensor``: the functional constructor."""
     return Tensor(input_data, dtype, shape, init, const_arg=const_arg)
