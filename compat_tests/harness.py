@@ -33,6 +33,36 @@ REFERENCE_OVERRIDES = {
 }
 
 
+# Programs that probe PyNative-only behaviour: their GRAPH_MODE runs would test MindSpore's graph compiler's parse
+# limits (inline lambdas, try/except around compiled calls) rather than msjax. Each says why.
+PYNATIVE_ONLY = {
+    "compat_tests/programs/cell_behaviour.py":
+        "probes PyNative call errors and forward hooks; its own GRAPH section sets the mode itself",
+    "compat_tests/programs/cell_bprop.py":
+        "probes PyNative Cell.bprop checks; its own GRAPH section sets the mode itself",
+    "compat_tests/programs/grad_integer_inputs.py":
+        "passes inline lambdas to GradOperation, which MindSpore's graph parser rejects; GRAPH cases are inside",
+    "compat_tests/programs/grad_operation.py":
+        "passes inline lambdas to GradOperation, which MindSpore's graph parser rejects; GRAPH cases are inside",
+    "compat_tests/programs/grad_functional.py":
+        "passes inline lambdas to ms.grad, which MindSpore's graph parser rejects",
+    "compat_tests/programs/grad_transforms_edges.py":
+        "PyNative edge cases of vjp/jvp/jac arguments, many through inline lambdas",
+    "compat_tests/programs/grad_hooks.py":
+        "ops.HookBackward is PyNative-only in MindSpore; its GRAPH behaviour is probed inside",
+    "compat_tests/programs/grad_errors.py":
+        "PyNative sens errors; its GRAPH section sets the mode itself (GRAPH's silent acceptance of a wrong-shape "
+        "sens is a documented difference)",
+    "compat_tests/programs/custom_op.py":
+        "MindSpore's graph mode cannot differentiate a pyfunc Custom op (RuntimeError); msjax can",
+}
+
+
+def cases() -> list[tuple[str, str]]:
+    """(program, mode) pairs the compat tests run."""
+    return [(p, m) for p in programs() for m in MODES if m == "pynative" or p not in PYNATIVE_ONLY]
+
+
 def programs() -> list[str]:
     found = []
     for directory in PROGRAM_DIRS:
@@ -43,8 +73,20 @@ def programs() -> list[str]:
     return found
 
 
-def golden_path(program: str) -> Path:
-    return GOLDENS / (program.replace("/", "__").removesuffix(".py") + ".json")
+MODES = ("pynative", "graph")
+GRAPH_RUNNER = ROOT / "compat_tests" / "graph_mode.py"
+# Real MindSpore's graph compiler can take unbounded memory on some programs; the reference runs under a cap.
+REFERENCE_MEMORY_BYTES = 8 * 2 ** 30
+
+
+def golden_path(program: str, mode: str = "pynative") -> Path:
+    suffix = "" if mode == "pynative" else f"__{mode}"
+    return GOLDENS / (program.replace("/", "__").removesuffix(".py") + suffix + ".json")
+
+
+def _limit_memory():
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (REFERENCE_MEMORY_BYTES, REFERENCE_MEMORY_BYTES))
 
 
 _EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)):?(?: |$)")
@@ -62,36 +104,37 @@ def exception_type(stderr: str) -> str | None:
     return None
 
 
-def run_program(program: str, python: str, *, via_msjax: bool) -> dict:
-    """Run ``program`` (a path relative to the repo) and return what it printed and how it ended."""
+def run_program(program: str, python: str, *, via_msjax: bool, mode: str = "pynative") -> dict:
+    """Run ``program`` (a path relative to the repo) in ``mode`` and return what it printed and how it ended."""
     path = ROOT / program
-    command = [python, "-m", "msjax", path.name] if via_msjax else [python, path.name]
+    script = [str(GRAPH_RUNNER), path.name] if mode == "graph" else [path.name]
+    command = [python, "-m", "msjax", *script] if via_msjax else [python, *script]
     env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", GLOG_v="3")
     if via_msjax:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     completed = subprocess.run(command, cwd=path.parent, capture_output=True, text=True, env=env,
-                               timeout=TIMEOUT_S)
+                               timeout=TIMEOUT_S, preexec_fn=None if via_msjax else _limit_memory)
     return {"stdout": completed.stdout, "exception": exception_type(completed.stderr),
             "returncode": completed.returncode, "stderr": completed.stderr}
 
 
-def record(program: str, reference_python: str) -> dict:
+def record(program: str, reference_python: str, mode: str = "pynative") -> dict:
     if os.sep in reference_python:  # programs run from their own directory
         reference_python = os.path.abspath(reference_python)
     source = REFERENCE_OVERRIDES.get(program, program)
-    result = run_program(source, reference_python, via_msjax=False)
+    result = run_program(source, reference_python, via_msjax=False, mode=mode)
     version = subprocess.run([reference_python, "-c", "import mindspore; print(mindspore.__version__)"],
                              capture_output=True, text=True, env=dict(os.environ, GLOG_v="3")).stdout.strip()
-    return {"program": program, "recorded_from": source, "mindspore_version": version,
+    return {"program": program, "mode": mode, "recorded_from": source, "mindspore_version": version,
             "stdout": result["stdout"], "exception": result["exception"], "returncode": result["returncode"]}
 
 
-def reference_result(program: str) -> dict:
+def reference_result(program: str, mode: str = "pynative") -> dict:
     """The live reference run when MSJAX_REFERENCE_PYTHON is set, else the committed recording."""
     reference_python = os.environ.get("MSJAX_REFERENCE_PYTHON")
     if reference_python:
-        return record(program, reference_python)
-    path = golden_path(program)
+        return record(program, reference_python, mode)
+    path = golden_path(program, mode)
     if not path.exists():
         raise FileNotFoundError(f"No recording for {program}: run `MSJAX_REFERENCE_PYTHON=.venv-ms/bin/python "
                                 f"python compat_tests/record.py {program}` with real MindSpore installed.")
@@ -146,11 +189,17 @@ def main_record(argv: list[str]) -> int:
         print("Set MSJAX_REFERENCE_PYTHON to an interpreter that has real MindSpore (e.g. .venv-ms/bin/python).",
               file=sys.stderr)
         return 2
+    modes = MODES
+    if argv and argv[0].startswith("--mode="):
+        modes, argv = (argv[0].split("=", 1)[1],), argv[1:]
     selected = argv or programs()
     GOLDENS.mkdir(parents=True, exist_ok=True)
     for program in selected:
-        result = record(program, reference_python)
-        golden_path(program).write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
-        status = f"raised {result['exception']}" if result["exception"] else "ok"
-        print(f"recorded {program} ({status}, MindSpore {result['mindspore_version']})")
+        for mode in modes:
+            if mode == "graph" and program in PYNATIVE_ONLY:
+                continue
+            result = record(program, reference_python, mode)
+            golden_path(program, mode).write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+            status = f"raised {result['exception']}" if result["exception"] else "ok"
+            print(f"recorded {program} [{mode}] ({status}, MindSpore {result['mindspore_version']})")
     return 0

@@ -24,12 +24,17 @@ from msjax import common, nn, ops  # noqa: E402,F401
 from msjax._src.grad import grad, value_and_grad, get_grad  # noqa: E402
 from msjax._src.autodiff import vjp, jvp, jacfwd, jacrev  # noqa: E402
 from msjax._src.vmap import vmap  # noqa: E402
+from msjax._src.jit import jit, jit_class, mutable, JitConfig, trace_count, CompileFallbackWarning  # noqa: E402
 
 __all__ = ["Tensor", "Parameter", "ParameterTuple", "tensor", "from_numpy", "is_tensor", "set_context",
            "get_context", "set_device", "GRAPH_MODE", "PYNATIVE_MODE", "context", "dtype", "nn", "ops", "common",
            "set_seed", "get_seed", "install", "grad", "value_and_grad", "get_grad", "vjp", "jvp", "jacfwd",
-           "jacrev", "vmap"]
+           "jacrev", "vmap", "jit", "jit_class", "mutable", "JitConfig", "trace_count"]
 
 from msjax._src.bprop_check import check_bprops, BpropCheckWarning  # noqa: E402  (msjax-only)
 
 __all__ += ["check_bprops", "BpropCheckWarning"]
+
+from msjax._src.interop import to_jax, from_jax, load_jax_params  # noqa: E402  (msjax-only: JAX ecosystem interop)
+
+__all__ += ["to_jax", "from_jax", "load_jax_params"]

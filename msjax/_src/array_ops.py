@@ -520,6 +520,14 @@ class Assign(Primitive):
         return Tensor._from_raw(variable._data)
 
 
+class Print(Primitive):
+    """``Print()(*inputs)``: as ``ops.print_``."""
+
+    def __call__(self, *inputs):
+        from .functional import print_
+        print_(*inputs)
+
+
 class Depend(Primitive):
     """``Depend()(value, expr)``: returns ``value``; ordering is already given by eager execution and by JAX."""
     inputs = ("value: any", "expr: any")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 from collections import OrderedDict
 
-from . import context, state
+from . import context, jit, state
 from . import hooks as backward_hooks
 from .parameter import Parameter, ParameterTuple, check_str_by_regular, is_generated_name
 from .tensor import Tensor
@@ -478,9 +478,16 @@ class Cell:
     def __call__(self, *args, **kwargs):
         if not self._init_flag:  # without super().__init__(): "... has no attribute '_init_flag'."
             self._first_call_check()
+        if jit.graph_depth:  # being compiled: run the graph-mode construct (Tensor control flow -> lax)
+            jit.note_cell_call(self)
+            construct = jit.graph_version(self.construct)
+        elif not context.is_pynative() and not jit.tracing_now((args, kwargs)):
+            return self._graph_call(*args, **kwargs)  # GRAPH_MODE, top level: compiled (MindSpore runs no hooks here)
+        else:
+            construct = self.construct
         if not (self._forward_pre_hook or self._forward_hook or self._has_bprop or self._backward_hook
                 or self._backward_pre_hook):
-            return self.construct(*args, **kwargs)
+            return construct(*args, **kwargs)
         called_always = set()
         output = None
         try:
@@ -492,10 +499,10 @@ class Cell:
                 args = backward.wrap_inputs(args)
             if self._has_bprop and state.differentiating((args, kwargs)):
                 from .bprop import call_with_rule  # the bprop replaces the whole Cell's backward
-                output = call_with_rule(self.construct, self.bprop, args, kwargs=kwargs,
+                output = call_with_rule(construct, self.bprop, args, kwargs=kwargs,
                                         who=f"'{type(self).__name__}.bprop'", bare_ok=context.is_pynative())
             else:
-                output = self.construct(*args, **kwargs)
+                output = construct(*args, **kwargs)
             if self._forward_hook:
                 output = self._run_forward_hook(args, kwargs, output, called_always)
             if backward is not None:
@@ -504,6 +511,13 @@ class Cell:
         except Exception:
             self._run_always_called_hooks(args, kwargs, output, called_always)
             raise
+
+    def _graph_call(self, *args, **kwargs):
+        compiled = self.__dict__.get("_msjax_compiled")
+        if compiled is None:
+            compiled = jit.JitFunction(type(self).construct, name=f"{type(self).__name__}.construct")
+            object.__setattr__(self, "_msjax_compiled", compiled)
+        return compiled(self, *args, **kwargs)
 
     def _run_always_called_hooks(self, args, kwargs, output, called):
         with_kwargs = self._forward_hook_with_kwargs

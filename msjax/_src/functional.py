@@ -458,7 +458,13 @@ def identity(input):
 
 
 def print_(*input_x):
-    """Prints like Python's ``print`` of each argument on its own line, as MindSpore's ``ops.print_`` does."""
+    """``ops.print_``: in PyNative, Python's ``print`` of each argument on its own line; in compiled code, printed
+    on every call in MindSpore's GRAPH format (``graph_syntax.graph_print``)."""
+    from . import context, jit
+    if not context.is_pynative() or jit.graph_depth:
+        from .graph_syntax import graph_print
+        graph_print(*input_x)
+        return
     for item in input_x:
         print(item)
 

@@ -21,7 +21,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import context, primitive, state
+from . import context, jit, primitive, state
 from .parameter import Parameter
 from .primitive import SoftIntTensor
 from .tensor import Tensor
@@ -334,8 +334,17 @@ def _check_callable(fn, pynative):
     raise RuntimeError(f"For 'GradOperation', the first argument must be a 'Function' or 'Cell', but got {fn!r}.")
 
 
+def _lift_candidates(transform):
+    """Parameters a compiled call of a gradient transform will read: its function's and its weights."""
+    weights = transform.weights
+    extra = [weights] if isinstance(weights, Tensor) else list(weights) if isinstance(weights, (list, tuple)) else []
+    return jit.candidates_of(transform.fn, extra)
+
+
 class _GradFunction:
     """What ``GradOperation(...)(fn, weights)`` returns: calling it computes the gradients."""
+
+    lift_candidates = _lift_candidates
 
     def __init__(self, grad_op, fn, weights):
         self.grad_op = grad_op
@@ -343,6 +352,8 @@ class _GradFunction:
         self.weights = weights
 
     def __call__(self, *args, **kwargs):
+        if not context.is_pynative() and not jit.tracing_now((args, kwargs)):
+            return _compiled(self, "GradOperation", self.weights)(*args, **kwargs)
         op = self.grad_op
         pynative = context.is_pynative()
         _check_callable(self.fn, pynative)
@@ -374,6 +385,17 @@ class _GradFunction:
         input_grads, lifted_grads = lin.gradients(cotangents)
         weight_grads = weight_gradients(weights, lifted, lifted_grads)
         return pack_grad_operation(op, positions, input_grads, weight_grads, bare_weight)
+
+
+def _compiled(transform, name, weights):
+    """GRAPH_MODE: the whole gradient computation of ``transform`` as one compiled function (cached on it)."""
+    compiled = transform.__dict__.get("_compiled")
+    if compiled is None:
+        compiled = jit.JitFunction(transform.__call__, name=name, convert=False,
+                                   candidates=transform.lift_candidates)
+        transform._compiled = compiled
+    return compiled
+
 
 
 def _with_kwargs_as_positions(fn, args, kwargs, kw_tensors, positions):
@@ -448,12 +470,16 @@ def _with_kwargs_appended(fn, n_positional, keys):
 class _Grad:
     """What ``mindspore.grad`` / ``value_and_grad`` return."""
 
+    lift_candidates = _lift_candidates
+
     def __init__(self, fn, grad_position, weights, has_aux, return_ids, sens_param, with_value):
         self.fn, self.grad_position, self.weights = fn, grad_position, weights
         self.has_aux, self.return_ids, self.sens_param = has_aux, return_ids, sens_param
         self.with_value = with_value
 
     def __call__(self, *args, **kwargs):
+        if not context.is_pynative() and not jit.tracing_now((args, kwargs)):
+            return _compiled(self, "grad", self.weights)(*args, **kwargs)
         pynative = context.is_pynative()
         for name in ("has_aux", "return_ids", "sens_param"):
             _check_bool(name, getattr(self, name))

@@ -78,7 +78,7 @@ class Parameter(Tensor):
         if not accepted:
             raise TypeError("The type of the argument 'default_input' must be in ['Tensor', 'int', 'float', "
                             f"'numpy.ndarray', 'list']. But got type {type(default_input)}.")
-        self._value = value
+        self._value = state.note_birth(self, value) if state._frames else value
         if device is not None and device not in ("CPU", "Remote"):
             raise ValueError(f"Only 'CPU' and 'Remote' is supported for device, but got ${device}.")
 

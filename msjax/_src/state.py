@@ -31,12 +31,13 @@ class Frame:
     so a compiling transform can find the Parameters a function reaches through globals or closures.
     """
 
-    __slots__ = ("bound", "written", "seen")
+    __slots__ = ("bound", "written", "seen", "born")
 
     def __init__(self, params=(), values=(), record_reads: bool = False):
         self.bound = dict(zip(params, values))
         self.written: dict = {}
         self.seen: dict | None = {} if record_reads else None
+        self.born: set = set()  # ids of Parameters created during this frame (not lifted: they are its own)
 
     def __enter__(self):
         global _recording
@@ -54,8 +55,9 @@ class Frame:
         return False
 
     def reads(self):
-        """The Parameters read through this frame (it must record reads), in the order they were first read."""
-        return list(self.seen)
+        """The Parameters read through this frame (it must record reads) and not created in it, in the order they
+        were first read."""
+        return [p for p in self.seen if id(p) not in self.born]
 
     def writes(self):
         """(Parameters written, their final values), in the order they were first written."""
@@ -87,6 +89,17 @@ def write(param, value):
         frame.written[param] = None
     else:
         param._value = value
+
+
+def note_birth(param, value):
+    """A Parameter created inside a transform: every active frame owns it (it is not lifted). A value computed from
+    the transform's inputs (a tracer) is kept in the frame and written back after the call, never in the object."""
+    for frame in _frames:
+        frame.born.add(id(param))
+    if isinstance(value, jax.core.Tracer):
+        write(param, value)
+        return jax.numpy.zeros(value.shape, value.dtype)  # placeholder until the write-back
+    return value
 
 
 def write_back(params, values):

@@ -262,9 +262,12 @@ class Tensor:
         return format_repr(self._host(), str(self.dtype))
 
     def __str__(self) -> str:
+        # A value known only when compiled code runs cannot be formatted while compiling: concrete_value raises
+        # ConcretizationTypeError, and the compiler then runs such code eagerly (print itself is compiled to a
+        # runtime print by graph_syntax).
         data = self._data
         if isinstance(data, jax.core.Tracer) and data.to_concrete_value() is None:
-            return repr(self)
+            concrete_value(data)
         if self.has_init:
             newline = "\n" if data.ndim > 1 else ""
             return f"Tensor(shape={list(data.shape)}, dtype={self.dtype}, value={newline}<uninitialized>)"

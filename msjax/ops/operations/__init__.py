@@ -10,7 +10,7 @@ from msjax._src.math_ops import (  # noqa: F401
 from msjax._src.array_ops import (  # noqa: F401
     Reshape, Transpose, ExpandDims, Squeeze, Concat, Stack, Split, Tile, BroadcastTo, Flatten, OnesLike, ZerosLike,
     Fill, Shape, Rank, Size, Select, Identity, Argmax, Argmin, ArgMaxWithValue, ArgMinWithValue, OneHot, Gather,
-    Assign, Depend, StopGradient,
+    Assign, Depend, Print, StopGradient,
 )
 from msjax._src.nn_ops import Softmax, LogSoftmax, ReLU6  # noqa: F401
 from msjax._src.hooks import HookBackward  # noqa: F401

@@ -1,0 +1,397 @@
+"""``mindspore.jit`` and GRAPH_MODE: a function or Cell compiled by `jax.jit`, with Parameters lifted and written back.
+
+A `JitFunction` keeps one compiled entry per *call signature*: the shapes and dtypes of the Tensor arguments, the
+values of the static ones (Python numbers, strings, Cells ...), the mode, and `bprop.registry_version`. Each entry
+also has *guards*, checked on every call by a flat walk: the shape/dtype/requires_grad of each lifted Parameter and
+the `training` flag of each Cell the trace called. A call whose guards fail traces a new entry.
+
+Tracing runs the graph-mode version of the function (`graph_syntax.convert`: Tensor control flow becomes lax control
+flow) inside a `state.Frame(params, values, record_reads=True)`. Parameters read but not lifted (reached through a
+global or a closure) would be baked in as constants, so the trace is redone with them lifted; candidates found up
+front (the Cell's own Parameters, Parameter arguments, Cells in the function's globals and closure) make that rare.
+Parameters written during the call are outputs of the compiled function and are assigned after it returns.
+
+A cached call is then: compute the signature, check the guards, gather ``[p._value for p in params]``, call the
+compiled executable, assign the written values. Code that needs a concrete value while compiling (``asnumpy()``,
+``int(t)``, a Tensor-conditioned ``while`` under a gradient) makes that signature run eagerly instead, with a
+one-time warning naming the line.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import traceback
+import types
+import warnings
+
+import jax
+import numpy as np
+
+from . import bprop, context, state
+from .parameter import Parameter
+from .tensor import Tensor
+
+# Traces of user code made by msjax's compiler, all JitFunctions together (tests assert on it).
+_trace_count = 0
+# >0 while a JitFunction traces: Cells then run their graph-mode (converted) construct and log themselves.
+graph_depth = 0
+# >0 while a JitFunction runs eagerly instead (its compile fell back): what it calls runs inline, uncompiled.
+_eager_depth = 0
+_called_cells: list | None = None
+
+
+def trace_count() -> int:
+    """How many times msjax has traced user code for compilation (each new signature or guard failure traces)."""
+    return _trace_count
+
+
+class CompileFallbackWarning(UserWarning):
+    """Code msjax could not compile runs eagerly (PyNative) instead."""
+
+
+_VALID_CAPTURE = ["ast", "bytecode", "trace"]
+_VALID_LEVELS = ("O0", "O1")
+
+
+def _is_tensor(x):
+    return isinstance(x, Tensor)
+
+
+def note_cell_call(cell):
+    """Called by Cell.__call__ while tracing: the entry's guards include this Cell's training flag."""
+    if _called_cells is not None:
+        _called_cells.append(cell)
+
+
+def tracing_now(values) -> bool:
+    """Inside a JAX trace or an msjax transform: a JitFunction then runs inline, as part of the enclosing program."""
+    if state._frames or graph_depth or _eager_depth:
+        return True
+    for leaf in jax.tree_util.tree_leaves(values, is_leaf=_is_tensor):
+        data = leaf._data if isinstance(leaf, Tensor) else leaf
+        if isinstance(data, jax.core.Tracer):
+            return True
+    return False
+
+
+# --- call signatures -------------------------------------------------------------------------------------------
+
+def _static_key(value):
+    if isinstance(value, (str, int, float, complex, bool, type(None), bytes)):
+        return (type(value), value)
+    if isinstance(value, np.ndarray):
+        return ("ndarray", value.dtype.str, value.shape, value.tobytes())
+    if isinstance(value, np.generic):
+        return (type(value), value.item())
+    try:
+        hash(value)
+    except TypeError:
+        return ("id", id(value))
+    return (type(value), value) if isinstance(value, (tuple, frozenset)) else ("id", id(value))
+
+
+def _signature(args, kwargs):
+    """(hashable key, dynamic Tensor leaves, flattened leaves, treedef) of a call."""
+    leaves, tree = jax.tree_util.tree_flatten((args, kwargs), is_leaf=_is_tensor)
+    parts = [tree, context.is_pynative(), bprop.registry_version]
+    tensors = []
+    for leaf in leaves:
+        if isinstance(leaf, Parameter):
+            parts.append(("P", id(leaf)))  # lifted by identity; its shape/dtype are guarded
+        elif isinstance(leaf, Tensor):
+            data = leaf._data
+            parts.append(("T", data.shape, data.dtype))
+            tensors.append(leaf)
+        else:
+            parts.append(_static_key(leaf))
+    return tuple(parts), tensors, leaves, tree
+
+
+# --- candidates for lifting ------------------------------------------------------------------------------------
+
+def _cell_class():
+    from .cell import Cell
+    return Cell
+
+
+def _params_of(obj, found: dict, depth=1):
+    Cell = _cell_class()
+    if isinstance(obj, Parameter):
+        found.setdefault(id(obj), obj)
+    elif isinstance(obj, Cell):
+        for param in obj.get_parameters():
+            found.setdefault(id(param), param)
+    elif isinstance(obj, (tuple, list)) and depth:
+        for item in obj:
+            _params_of(item, found, depth - 1)
+    elif hasattr(obj, "lift_candidates"):  # msjax's gradient transforms: their function's and weights' Parameters
+        for param in obj.lift_candidates():
+            found.setdefault(id(param), param)
+
+
+def candidates_of(fn, extra=()) -> list:
+    """Parameters a transform of ``fn`` will probably read (for JitFunction's ``candidates``)."""
+    return _candidates(fn, [fn, *extra])
+
+
+def _candidates(fn, leaves) -> list:
+    """Parameters a call will probably read: Parameter arguments, the Parameters of Cell arguments (``self``), and
+    of Cells and Parameters the function names as globals or closure variables (one level of helper functions)."""
+    found: dict = {}
+    for leaf in leaves:
+        _params_of(leaf, found)
+    seen_functions = set()
+
+    def scan(function, depth):
+        function = getattr(function, "__func__", function)
+        code = getattr(function, "__code__", None)
+        if code is None or id(function) in seen_functions:
+            return
+        seen_functions.add(id(function))
+        namespace = getattr(function, "__globals__", {})
+        values = [namespace[name] for name in code.co_names if name in namespace]
+        values += [cell.cell_contents for cell in (function.__closure__ or ()) if _cell_has_contents(cell)]
+        for value in values:
+            _params_of(value, found)
+            if depth and isinstance(value, types.FunctionType):
+                scan(value, depth - 1)
+
+    scan(fn, 1)
+    return list(found.values())
+
+
+def _cell_has_contents(cell) -> bool:
+    try:
+        cell.cell_contents
+    except ValueError:
+        return False
+    return True
+
+
+# --- compiled entries ------------------------------------------------------------------------------------------
+
+class _Entry:
+    __slots__ = ("params", "param_guards", "cells", "cell_guards", "compiled", "written", "out_leaves", "out_slots",
+                 "out_tree")
+
+    def guards_hold(self) -> bool:
+        for param, (shape, dtype, requires_grad) in zip(self.params, self.param_guards):
+            value = param._value
+            if value.shape != shape or value.dtype != dtype or param.requires_grad != requires_grad:
+                return False
+        for cell, training in zip(self.cells, self.cell_guards):
+            if cell.training != training:
+                return False
+        return True
+
+    def run(self, tensors):
+        if state._frames:
+            values = [p._data for p in self.params]
+        else:
+            values = [p._value for p in self.params]
+        outs, written_values = self.compiled(values, [t._data for t in tensors])
+        state.write_back(self.written, written_values)
+        leaves = list(self.out_leaves)
+        for slot, value in zip(self.out_slots, outs):
+            leaves[slot] = Tensor._from_raw(value)
+        return jax.tree_util.tree_unflatten(self.out_tree, leaves)
+
+
+_EAGER = object()
+
+
+class JitFunction:
+    """A function compiled per call signature (see the module docstring). ``fn`` may take a Cell as ``self``."""
+
+    def __init__(self, fn, name=None, *, convert=True, candidates=None):
+        self.fn = fn
+        self.name = name or getattr(fn, "__qualname__", getattr(fn, "__name__", repr(fn)))
+        self._run = graph_version if convert else (lambda f: f)  # msjax's own transforms are not converted
+        self._candidates = candidates  # callable giving more Parameters to lift (a transform's weights)
+        self._entries: dict = {}
+        self.trace_count = 0
+        functools.update_wrapper(self, fn, updated=())
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return functools.partial(self.__call__, obj)
+
+    def __call__(self, *args, **kwargs):
+        if tracing_now((args, kwargs)):
+            return self._run(self.fn)(*args, **kwargs)
+        key, tensors, leaves, tree = _signature(args, kwargs)
+        entries = self._entries.get(key)
+        if entries is not _EAGER:
+            for entry in entries or ():
+                if entry.guards_hold():
+                    return entry.run(tensors)
+            entry = self._compile(key, args, kwargs, leaves, tree)
+            if entry is not _EAGER:
+                return entry.run(tensors)
+        return self._run_eagerly(args, kwargs)
+
+    def _run_eagerly(self, args, kwargs):
+        global _eager_depth
+        _eager_depth += 1
+        try:
+            return self.fn(*args, **kwargs)
+        finally:
+            _eager_depth -= 1
+
+    def _compile(self, key, args, kwargs, leaves, tree):
+        params = _candidates(self.fn, leaves)
+        if self._candidates is not None:
+            known = {id(p) for p in params}
+            params += [p for p in self._candidates() if isinstance(p, Parameter) and id(p) not in known]
+        for _ in range(4):
+            try:
+                entry, read = self._trace(params, leaves, tree)
+            except Exception as error:  # noqa: BLE001 (only the compile-time failures below are absorbed)
+                if not _needs_eager(error):
+                    raise
+                self._entries[key] = _EAGER
+                _warn_eager(self.name, error)
+                return _EAGER
+            lifted = {id(p) for p in params}
+            missing = [p for p in read if id(p) not in lifted]
+            if not missing:
+                self._entries.setdefault(key, []).append(entry)
+                return entry
+            params = params + missing  # reached through a global or closure: lift it and trace again
+        raise RuntimeError(f"msjax could not find the Parameters '{self.name}' reads; please report this.")
+
+    def _trace(self, params, leaves, tree):
+        global _trace_count, graph_depth, _called_cells
+        entry = _Entry()
+        entry.params = params
+        tensor_slots = [i for i, leaf in enumerate(leaves) if isinstance(leaf, Tensor) and
+                        not isinstance(leaf, Parameter)]
+        fn = self._run(self.fn)
+        record: dict = {}
+
+        def pure(param_values, tensor_values):
+            filled = list(leaves)
+            for slot, value in zip(tensor_slots, tensor_values):
+                filled[slot] = Tensor._from_raw(value)
+            args, kwargs = jax.tree_util.tree_unflatten(tree, filled)
+            with state.Frame(params, param_values, record_reads=True) as frame:
+                out = fn(*args, **kwargs)
+                out_leaves, out_tree = jax.tree_util.tree_flatten(out, is_leaf=_is_tensor)
+                out_slots = [i for i, leaf in enumerate(out_leaves) if isinstance(leaf, (Tensor, jax.Array))]
+                out_values = [getattr(out_leaves[i], "_data", out_leaves[i]) for i in out_slots]
+            written, written_values = frame.writes()
+            record.update(out_leaves=out_leaves, out_tree=out_tree, out_slots=out_slots, written=written,
+                          read=frame.reads())
+            return out_values, written_values
+
+        previous_cells, _called_cells = _called_cells, []
+        graph_depth += 1
+        _trace_count += 1
+        self.trace_count += 1
+        try:
+            traced = jax.jit(pure).trace([p._value for p in params], [leaves[i]._data for i in tensor_slots])
+            cells = _called_cells
+        finally:
+            graph_depth -= 1
+            _called_cells = previous_cells
+        entry.param_guards = [(p._value.shape, p._value.dtype, p.requires_grad) for p in params]
+        Cell = _cell_class()
+        entry.cells = list({id(c): c for c in cells + [x for x in leaves if isinstance(x, Cell)]}.values())
+        entry.cell_guards = [c.training for c in entry.cells]
+        entry.written = record["written"]
+        entry.out_leaves = [None if isinstance(leaf, (Tensor, jax.Array)) else leaf for leaf in record["out_leaves"]]
+        entry.out_slots = record["out_slots"]
+        entry.out_tree = record["out_tree"]
+        entry.compiled = traced.lower().compile()
+        return entry, record["read"]
+
+
+def graph_version(fn):
+    from .graph_syntax import convert
+    return convert(fn)
+
+
+def _needs_eager(error) -> bool:
+    from .graph_syntax import NeedsEager
+    return isinstance(error, (NeedsEager, jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError,
+                              jax.errors.TracerIntegerConversionError, jax.errors.TracerArrayConversionError))
+
+
+_warned: set = set()
+_MSJAX_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_JAX_DIR = os.path.dirname(os.path.abspath(jax.__file__))
+
+
+def _user_line(error):
+    """(filename, lineno) of the user's code where ``error`` arose: the last frame outside msjax and JAX."""
+    filename = getattr(error, "filename", None)
+    if filename and getattr(error, "lineno", None):
+        return filename, error.lineno
+    found = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        path = os.path.abspath(frame.filename)
+        if not path.startswith((_MSJAX_DIR, _JAX_DIR)):
+            found = (frame.filename, frame.lineno)
+    return found or ("<unknown>", 0)
+
+
+def _warn_eager(name, error):
+    filename, lineno = _user_line(error)
+    if (filename, lineno) in _warned:
+        return
+    _warned.add((filename, lineno))
+    reason = getattr(error, "reason", None) or str(error).splitlines()[0]
+    warnings.warn(f"msjax runs '{name}' eagerly (PyNative) for these inputs: {filename}:{lineno} needs a value that "
+                  f"is only known when the program runs ({reason}). Use Tensor ops (ops.select, ops.where) instead "
+                  f"of Python on Tensor values to have it compiled.", CompileFallbackWarning, stacklevel=3)
+
+
+# --- mindspore.jit ---------------------------------------------------------------------------------------------
+
+def _check_jit_options(capture_mode, jit_level):
+    if not isinstance(capture_mode, str) or capture_mode not in _VALID_CAPTURE:
+        raise ValueError(f"For 'jit', the 'capture_mode' must be str and must be in '{_VALID_CAPTURE}', but got "
+                         f"'{capture_mode}'.")
+    if jit_level not in _VALID_LEVELS:
+        raise ValueError(f"For 'jit', the 'jit_level' must be one of {list(_VALID_LEVELS)}, but got '{jit_level}'.")
+
+
+def jit(function=None, *, capture_mode="ast", jit_level="O0", dynamic=0, fullgraph=False, backend="", **options):
+    """``mindspore.jit``: ``@jit``, ``@jit()``, ``jit(fn)``, on ``construct``, or ``jit(cell)`` (its construct)."""
+    _check_jit_options(capture_mode, jit_level)
+
+    def wrap(target):
+        Cell = _cell_class()
+        if isinstance(target, Cell):
+            return JitFunction(type(target).construct, name=f"{type(target).__name__}.construct").__get__(target)
+        if isinstance(target, JitFunction):
+            return target
+        if not callable(target):
+            raise TypeError(f"For 'jit', the decorated object must be a function or a Cell, but got "
+                            f"{type(target).__name__}.")
+        return JitFunction(target)
+
+    return wrap if function is None else wrap(function)
+
+
+def jit_class(cls):
+    """``mindspore.jit_class``: marks a helper class for use in compiled code; msjax compiles any Python class."""
+    if not isinstance(cls, type):
+        raise TypeError(f"Decorator jit_class can only be used for class type, but got {cls}.")
+    return cls
+
+
+def mutable(input_data, dynamic_len=False):
+    """``mindspore.mutable``: marks a tuple/list argument as variable. msjax keys compiled calls on Tensor shapes
+    and dtypes only, so a tuple of Tensors is already variable; the input is returned unchanged."""
+    return input_data
+
+
+class JitConfig:
+    """``mindspore.JitConfig`` (for ``Cell.set_jit_config``): options are recorded; XLA compiles every level."""
+
+    def __init__(self, jit_level="", exc_mode="auto", jit_syntax_level="", debug_level="RELEASE", infer_boost="off",
+                 **kwargs):
+        self.jit_config_dict = {"jit_level": jit_level, "exc_mode": exc_mode, "jit_syntax_level": jit_syntax_level,
+                                "debug_level": debug_level, "infer_boost": infer_boost, **kwargs}
