@@ -318,3 +318,19 @@ def test_tensor_while_under_a_compiled_gradient_runs_eagerly_once_warned():
     with pytest.warns(ms.CompileFallbackWarning, match="eagerly"):
         assert arr(grad_fn(f32(1.0, 2.0))).tolist() == [4.0, 4.0]
     assert arr(grad_fn(f32(3.0, 3.0))).tolist() == [2.0, 2.0]
+
+
+def test_forward_mode_transforms_compile_in_graph_mode():
+    net = Scale()
+
+    def cube(a):
+        return a * a * a
+
+    x, v = f32(1.0, 2.0), f32(1.0, 10.0)
+    eager = [ms.jvp(net, x, v), ms.jacrev(cube)(x), ms.jacfwd(net)(x)]
+    ms.set_context(mode=ms.GRAPH_MODE)
+    count, [graph] = traces(lambda: [ms.jvp(net, x, v), ms.jacrev(cube)(x), ms.jacfwd(net)(x)], ())
+    assert count == 3
+    for a, b in zip(jax.tree_util.tree_leaves(graph), jax.tree_util.tree_leaves(eager)):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b))
+    assert traces(lambda: ms.jvp(net, x, v), ())[0] == 0

@@ -6,13 +6,14 @@ uses -- custom bprops included (a `jax.custom_vjp` cannot be forward-differentia
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import context, hooks, primitive, state
+from . import context, hooks, jit, primitive, state
 from .grad import (Linearized, as_weight_list, cast_gradient, check_grad_position, given_sens, linearize,
                    split_liftable, weight_gradients)
 from .tensor import Tensor
@@ -164,8 +165,25 @@ def _check_tangents(inputs, v):
     return primals, tangents
 
 
+def _compiled_in_graph_mode(name, implementation):
+    """In GRAPH_MODE a top-level call of ``implementation`` runs as one compiled function (the transformed
+    function is a static argument: a Cell's or function's Parameters are lifted)."""
+    compiled = jit.JitFunction(implementation, name=name, convert=False)
+
+    @functools.wraps(implementation)
+    def dispatch(*args, **kwargs):
+        if not context.is_pynative() and not jit.tracing_now((args, kwargs)):
+            return compiled(*args, **kwargs)
+        return implementation(*args, **kwargs)
+    return dispatch
+
+
 def jvp(fn, inputs, v, has_aux=False):
     """``(out, J v)`` (plus ``aux`` with has_aux), computed through msjax's reverse mode transposed."""
+    return _jvp_dispatch(fn, inputs, v, has_aux)
+
+
+def _jvp(fn, inputs, v, has_aux):
     _check_callable(fn)
     _check_has_aux(has_aux)
     primals, tangents = _check_tangents(inputs, v)
@@ -267,14 +285,18 @@ def _jacobian(fn, grad_position, has_aux, args, forward):
     return (jac, _aux_result(lin)) if has_aux else jac
 
 
+_jvp_dispatch = _compiled_in_graph_mode("jvp", _jvp)
+_jacobian_dispatch = _compiled_in_graph_mode("jacobian", _jacobian)
+
+
 def jacrev(fn, grad_position=0, has_aux=False):
     """``mindspore.jacrev``: the Jacobian (shape ``out.shape + in.shape``) by reverse mode."""
-    return lambda *args: _jacobian(fn, grad_position, has_aux, args, forward=False)
+    return lambda *args: _jacobian_dispatch(fn, grad_position, has_aux, args, forward=False)
 
 
 def jacfwd(fn, grad_position=0, has_aux=False):
     """``mindspore.jacfwd``: the Jacobian by forward mode (msjax's transposed reverse mode)."""
-    return lambda *args: _jacobian(fn, grad_position, has_aux, args, forward=True)
+    return lambda *args: _jacobian_dispatch(fn, grad_position, has_aux, args, forward=True)
 
 
 # --- derivative ----------------------------------------------------------------------------------------------

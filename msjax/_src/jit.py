@@ -157,6 +157,9 @@ def _candidates(fn, leaves) -> list:
                 scan(value, depth - 1)
 
     scan(fn, 1)
+    for leaf in leaves:  # a function handed to a transform (ms.jvp(f, ...)) is scanned like the jitted one
+        if isinstance(leaf, (types.FunctionType, types.MethodType)):
+            scan(leaf, 1)
     return list(found.values())
 
 
