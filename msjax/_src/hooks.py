@@ -26,21 +26,8 @@ from . import bprop, context, state
 from .primitive import Primitive
 from .tensor import Tensor
 
-# >0 while hooks must not fire (forward-mode transforms built on the vjp).
-_suspended = 0
-
-
-class suspended:
-    """Within this context backward hooks neither fire nor replace gradients."""
-
-    def __enter__(self):
-        global _suspended
-        _suspended += 1
-
-    def __exit__(self, *exc):
-        global _suspended
-        _suspended -= 1
-        return False
+# On while hooks must not fire (forward-mode transforms built on the vjp): hooks neither fire nor replace gradients.
+suspended = state.Suspension()
 
 
 def _const_vector(shape):
@@ -82,7 +69,7 @@ def _hooked(tensors, on_grads, who):
 
 def active(values) -> bool:
     """Whether hooks on ``values`` can fire: a gradient is being taken and no forward-mode transform runs."""
-    return not _suspended and state.differentiating(values)
+    return not suspended and state.differentiating(values)
 
 
 def check_hook_fn(hook_fn):

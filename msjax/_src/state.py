@@ -116,28 +116,38 @@ def current_bindings():
     return merged
 
 
-# >0 while `ops.derivative` runs: MindSpore's Taylor-mode derivative ignores custom rules, and `jax.jvp` (which it
-# uses) cannot run through a `jax.custom_vjp`.
-_rules_suspended = 0
+class Suspension:
+    """A nestable switch: ``with switch():`` turns it on, ``bool(switch)`` tells whether any such block is active."""
 
+    __slots__ = ("depth",)
 
-class true_derivatives:
-    """Within this context custom backward rules are not applied: ops differentiate as their forward does."""
+    def __init__(self):
+        self.depth = 0
+
+    def __call__(self):
+        return self
 
     def __enter__(self):
-        global _rules_suspended
-        _rules_suspended += 1
+        self.depth += 1
+        return self
 
     def __exit__(self, *exc):
-        global _rules_suspended
-        _rules_suspended -= 1
+        self.depth -= 1
         return False
+
+    def __bool__(self):
+        return self.depth > 0
+
+
+# On while `ops.derivative` runs: MindSpore's Taylor-mode derivative ignores custom rules, and `jax.jvp` (which it
+# uses) cannot run through a `jax.custom_vjp`. Within it ops differentiate as their forward does.
+true_derivatives = Suspension()
 
 
 def differentiating(values) -> bool:
     """Whether a custom gradient rule can matter: inside an msjax transform, or when a value (a Tensor's array or
     a raw array) is a JAX tracer, i.e. msjax code is being run by a JAX transform directly."""
-    if _rules_suspended:
+    if true_derivatives:
         return False
     if _frames:
         return True
