@@ -360,4 +360,4 @@ def test_exception_restores_parameters(call):
         call(net)
     assert_tensor(net.calls.value(), [0.0])
     assert not isinstance(net.calls._value, jax.core.Tracer) and not isinstance(net.w._value, jax.core.Tracer)
-    assert not state._frames and primitive.soft_ints_active == 0 and not state._rules_suspended
+    assert not state._frames and primitive.soft_ints_active == 0 and not state.true_derivatives
