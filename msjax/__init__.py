@@ -38,3 +38,6 @@ __all__ += ["check_bprops", "BpropCheckWarning"]
 from msjax._src.interop import to_jax, from_jax, load_jax_params  # noqa: E402  (msjax-only: JAX ecosystem interop)
 
 __all__ += ["to_jax", "from_jax", "load_jax_params"]
+
+from msjax._src import random as _random  # noqa: E402
+_random.key_state()  # created outside any transform, so compiled functions lift it like any Parameter

@@ -27,7 +27,7 @@ import warnings
 import jax
 import numpy as np
 
-from . import bprop, context, state
+from . import bprop, context, random, state
 from .parameter import Parameter
 from .tensor import Tensor
 
@@ -243,7 +243,7 @@ class JitFunction:
             _eager_depth -= 1
 
     def _compile(self, key, args, kwargs, leaves, tree):
-        params = _candidates(self.fn, leaves)
+        params = _candidates(self.fn, leaves) + [random.key_state()]  # random ops draw from (and advance) it
         if self._candidates is not None:
             known = {id(p) for p in params}
             params += [p for p in self._candidates() if isinstance(p, Parameter) and id(p) not in known]
