@@ -1,2 +1,7 @@
-"""``mindspore.nn``."""
+"""``mindspore.nn``: Cells, layers, losses, optimizers and training wrappers."""
 from msjax._src.cell import Cell  # noqa: F401
+from msjax.nn.layer import *  # noqa: F401,F403
+from msjax.nn.loss import *  # noqa: F401,F403
+from msjax.nn.optim import *  # noqa: F401,F403
+from msjax.nn.wrap import *  # noqa: F401,F403
+from msjax.nn import layer, loss, optim, wrap  # noqa: F401
