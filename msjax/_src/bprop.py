@@ -26,7 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import bprop_check, primitive, state
-from .tensor import Tensor
+from .tensor import Tensor, raw, wrap
 
 _SymbolicZero = jax.custom_derivatives.SymbolicZero
 
@@ -92,27 +92,11 @@ def apply_registered_rule(prim, raw_args, kwargs):
     inputs = tuple(bound.arguments.values())
 
     def forward(*args):
-        return prim.kernel(*[_raw_tree(a) for a in args])
+        return prim.kernel(*[raw(a) for a in args])
 
-    tensors = tuple(_wrap_tree(a) for a in inputs)
+    tensors = tuple(wrap(a) for a in inputs)
     out = call_with_rule(forward, bprop, tensors, who=f"the bprop registered for '{prim.name}'")
-    return _raw_tree(out)
-
-
-def _wrap_tree(value):
-    if isinstance(value, (jax.Array, jax.core.Tracer)):
-        return Tensor._from_raw(value)
-    if isinstance(value, (tuple, list)):
-        return type(value)(_wrap_tree(v) for v in value)
-    return value
-
-
-def _raw_tree(value):
-    if isinstance(value, Tensor):
-        return value._data
-    if isinstance(value, (tuple, list)):
-        return type(value)(_raw_tree(v) for v in value)
-    return value
+    return raw(out)
 
 
 def _is_tensor(x):
@@ -177,7 +161,7 @@ def call_with_rule(forward, bprop, args, *, who: str, kwargs=None, bare_ok: bool
     def run_forward(raw_exact, raw_softs, raw_params, record=True):
         call_args, call_kwargs = split(rebuild(raw_exact, raw_softs))
         with state.Frame(params, raw_params) as frame:
-            out = _wrap_tree(forward(*call_args, **call_kwargs))
+            out = wrap(forward(*call_args, **call_kwargs))
             out_leaves, out_tree = jax.tree_util.tree_flatten(out, is_leaf=_is_tensor)
             out_slots = [i for i, leaf in enumerate(out_leaves) if isinstance(leaf, Tensor)]
             out_values = tuple(out_leaves[i]._data for i in out_slots)
