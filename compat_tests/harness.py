@@ -6,7 +6,8 @@ exception it ended with, if any. Recordings come only from `record.py` run with 
 MindSpore; with ``MSJAX_REFERENCE_PYTHON`` set, tests run that interpreter live instead of reading them.
 
 Outputs are compared as tokens: words and punctuation exactly (the repr's skeleton: shape, dtype, brackets, order),
-numbers with rtol 1e-5 / atol 1e-6, whitespace ignored (numpy's ``str`` pads columns by the last digit).
+numbers with rtol 1e-5 / atol 1e-6, whitespace ignored (numpy's ``str`` pads columns by the last digit). Training
+programs (`TRAINING_RTOL`) compare at rtol 1e-4: float32 sums in a different order drift by a few ulps per step.
 """
 from __future__ import annotations
 
@@ -22,6 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDENS = ROOT / "compat_tests" / "goldens"
 PROGRAM_DIRS = (ROOT / "examples", ROOT / "compat_tests" / "programs")
 RTOL, ATOL = 1e-5, 1e-6
+
+# Programs that train for many steps and print accumulated figures (test losses summed over batches, weights after
+# hundreds of updates). XLA and MindSpore's CPU kernels reduce float32 sums in different orders, and the few-ulp
+# differences compound over steps; the training issue's bar is rtol 1e-4.
+TRAINING_RTOL = {
+    "examples/quick_start/quick_start.py": 1e-4,
+    "examples/lenet/lenet.py": 1e-4,
+}
 TIMEOUT_S = 600
 
 # Programs whose honest 2.10 recording comes from a companion program. A `bprop_getters.register` rule that is not
@@ -161,19 +170,19 @@ def tokens(text: str) -> list:
     return out
 
 
-def _close(a: float, b: float) -> bool:
+def _close(a: float, b: float, rtol: float = RTOL) -> bool:
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
     if math.isinf(a) or math.isinf(b):
         return a == b
-    return abs(a - b) <= ATOL + RTOL * abs(b)
+    return abs(a - b) <= ATOL + rtol * abs(b)
 
 
-def compare_output(actual: str, expected: str) -> str | None:
+def compare_output(actual: str, expected: str, rtol: float = RTOL) -> str | None:
     """None when ``actual`` matches ``expected`` token by token, else a description of the first difference."""
     got, want = tokens(actual), tokens(expected)
     for index, (g, w) in enumerate(zip(got, want)):
-        same = _close(g, w) if isinstance(g, float) and isinstance(w, float) else g == w
+        same = _close(g, w, rtol) if isinstance(g, float) and isinstance(w, float) else g == w
         if not same:
             context_got = " ".join(str(t) for t in got[max(0, index - 6):index + 6])
             context_want = " ".join(str(t) for t in want[max(0, index - 6):index + 6])

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from harness import cases, compare_output, reference_result, run_program
+from harness import RTOL, TRAINING_RTOL, cases, compare_output, reference_result, run_program
 
 
 @pytest.mark.parametrize("program, mode", cases())
@@ -14,5 +14,5 @@ def test_program_matches_mindspore(program, mode):
     assert actual["exception"] == expected["exception"], (
         f"{program} [{mode}]: MindSpore ended with {expected['exception']}, msjax with {actual['exception']}\n"
         f"msjax stderr:\n{actual['stderr'][-3000:]}")
-    difference = compare_output(actual["stdout"], expected["stdout"])
+    difference = compare_output(actual["stdout"], expected["stdout"], TRAINING_RTOL.get(program, RTOL))
     assert difference is None, f"{program} [{mode}]: {difference}\nmsjax stderr:\n{actual['stderr'][-2000:]}"
