@@ -41,3 +41,14 @@ __all__ += ["to_jax", "from_jax", "load_jax_params"]
 
 from msjax._src import random as _random  # noqa: E402
 _random.key_state()  # created outside any transform, so compiled functions lift it like any Parameter
+
+from msjax._src.checkpoint import save_checkpoint, load_checkpoint, load_param_into_net  # noqa: E402
+
+__all__ += ["save_checkpoint", "load_checkpoint", "load_param_into_net"]
+
+from msjax.train.model import Model  # noqa: E402
+from msjax.train.callback import *  # noqa: E402,F401,F403  (MindSpore exports train's callbacks and metrics at top level)
+from msjax.train.metrics import *  # noqa: E402,F401,F403
+from msjax.train import callback as _callback, metrics as _metrics  # noqa: E402
+
+__all__ += ["Model", *_callback.__all__, *_metrics.__all__]

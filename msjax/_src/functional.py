@@ -490,3 +490,93 @@ def stop_gradient(value):
 # `from msjax._src.functional import *` re-exports the ops, not this module's imports (Tensor is in ops too).
 __all__ = [name for name in dir() if not name.startswith("_")
            and name not in ("annotations", "builtins", "jnp", "A", "M", "N", "mstype", "normalize_axis")]
+
+# --- losses (loss_ops.py) ------------------------------------------------------------------------------------
+from .loss_ops import binary_cross_entropy_with_logits, cross_entropy, l1_loss, mse_loss, nll_loss  # noqa: E402
+
+__all__ += ["binary_cross_entropy_with_logits", "cross_entropy", "l1_loss", "mse_loss", "nll_loss"]
+
+
+# --- neural-network ops: convolution, pooling, normalization, dropout --------------------------------------------
+
+def bias_add(input_x, bias):
+    return N.BiasAdd()(input_x, bias)
+
+
+def conv2d(input, weight, bias=None, stride=1, pad_mode="valid", padding=0, dilation=1, groups=1):
+    """``ops.conv2d``: a 2-tuple ``padding`` pads both sides of each axis (``Conv2D`` itself takes 4 pads)."""
+    for name, value in (("stride", stride), ("dilation", dilation)):
+        if isinstance(value, (tuple, list)) and len(value) != 2:
+            raise ValueError(f"For 'conv2d', the {name} must be a int or a tuple/list with length 2, but got {value}.")
+    if isinstance(padding, (tuple, list)):
+        if len(padding) != 2:
+            raise ValueError(f"For 'conv2d', 'padding' must be a tuple or list of 2 integers, but got {padding}.")
+        padding = (padding[0], padding[0], padding[1], padding[1])
+    out_channel, in_channel = weight.shape[0], input.shape[1]
+    if in_channel % groups or out_channel % groups:
+        raise ValueError(f"The argument 'groups' should be divisible by 'in_channel' and 'out_channel', but got "
+                         f"group:{groups}, in_channel:{in_channel}, out_channel:{out_channel}.")
+    output = N.Conv2D(out_channel, weight.shape[2:4], 1, pad_mode, padding, stride, dilation, groups)(input, weight)
+    if bias is None:
+        return output
+    if not isinstance(bias, Tensor):
+        raise TypeError(f"For 'conv2d', the 'bias' must be a Tensor, but got {type(bias)}.")
+    if bias.shape[0] != out_channel:
+        raise ValueError(f"For 'conv2d', Given weight of size {weight.shape}, expected bias to be 1-dimensional with "
+                         f"{out_channel} elements, but got bias of size {bias.shape[0]} instead.")
+    return bias_add(output, bias)
+
+
+def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
+    """``ops.max_pool2d``: stride defaults to ``kernel_size``; ``return_indices`` adds the flat H*W argmax."""
+    strides = kernel_size if stride is None else stride
+    output, indices = N.MaxPoolWithArgmaxV2(kernel_size, strides, padding, dilation, ceil_mode)(x)
+    return (output, indices) if return_indices else output
+
+
+def _avg_pool2d_arg(name, value, length, leading):
+    if isinstance(value, int) and not isinstance(value, builtins.bool):
+        if value < (0 if name == "padding" else 1):
+            relation = ">= 0" if name == "padding" else ">= 1"
+            raise ValueError(f"For 'avg_pool2d', the '{name}' must be int and must {relation}, but got '{value}' with "
+                             f"type 'int'.")
+        return leading + (value,) * (2 if name != "padding" else 4)
+    if isinstance(value, tuple):
+        if len(value) != length:
+            raise ValueError(f"For avg_pool2d, {name} should be int or tuple of length {length}.")
+        for item in value:
+            _avg_pool2d_arg(name, item, length, ())
+        return leading + value
+    raise TypeError(f"For avg_pool2d, {name} should be int or tuple of length {length}.")
+
+
+def avg_pool2d(input_x, kernel_size=1, stride=1, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=0):
+    """``ops.avg_pool2d``: ``padding`` is an int or (top, bottom, left, right); AvgPool3D over a depth-1 input."""
+    if not isinstance(input_x, Tensor):
+        raise TypeError("For avg_pool2d, the input input_x must be tensor")
+    kernel = _avg_pool2d_arg("kernel_size", kernel_size, 2, (1,))
+    strides = _avg_pool2d_arg("stride", stride, 2, (1,))
+    pads = _avg_pool2d_arg("padding", padding, 4, (0, 0))
+    pool = N.AvgPool3D(kernel, strides, "pad", pads, ceil_mode, count_include_pad, divisor_override)
+    return squeeze(pool(expand_dims(input_x, 2)), 2)
+
+
+def batch_norm(input_x, running_mean, running_var, weight, bias, training=False, momentum=0.1, eps=1e-05):
+    """``ops.batch_norm``: in training, ``running_mean``/``running_var`` become ``(1 - momentum) * old +
+    momentum * batch`` (in place)."""
+    return N.BatchNorm(training, eps, momentum)(input_x, weight, bias, running_mean, running_var)[0]
+
+
+def dropout(input, p=0.5, training=True, seed=None):
+    """``ops.dropout``: zeroes each element with probability ``p`` and scales the rest by ``1/(1-p)`` (identity
+    unless ``training``; ``seed`` is accepted, the draw comes from the global key)."""
+    if not isinstance(training, builtins.bool):
+        raise TypeError(f"For 'dropout', the type of 'training' should be 'bool', but got type "
+                        f"'{type(training).__name__}'.")
+    if not training:
+        return input
+    return N.Dropout(1 - p)(input)[0]
+
+
+__all__ += ["bias_add", "conv2d", "max_pool2d", "avg_pool2d", "batch_norm", "dropout"]  # noqa: PLE0605

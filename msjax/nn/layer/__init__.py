@@ -1,1 +1,7 @@
 """``mindspore.nn.layer``."""
+from msjax._src.layers_basic import Dense, Flatten, Dropout  # noqa: F401
+from msjax._src.layers_activation import ReLU, ReLU6, Sigmoid, Tanh, Softmax, LogSoftmax, get_activation  # noqa: F401
+from msjax._src.layers_conv import Conv2d  # noqa: F401
+from msjax._src.layers_pooling import MaxPool2d, AvgPool2d  # noqa: F401
+from msjax._src.layers_normalization import BatchNorm1d, BatchNorm2d  # noqa: F401
+from msjax._src.containers import SequentialCell, CellList  # noqa: F401

@@ -15,3 +15,6 @@ from msjax._src.array_ops import (  # noqa: F401
 from msjax._src.nn_ops import Softmax, LogSoftmax, ReLU6  # noqa: F401
 from msjax._src.hooks import HookBackward  # noqa: F401
 from msjax._src.custom_op import Custom  # noqa: F401
+from msjax._src.nn_ops import (  # noqa: F401,E402
+    Conv2D, BiasAdd, MaxPool, AvgPool, MaxPoolWithArgmaxV2, MaxPool3DWithArgmax, AvgPool3D, BatchNorm, Dropout,
+)
