@@ -1,6 +1,7 @@
 """Training wrappers: ``nn.WithLossCell``, ``nn.WithEvalCell``, ``nn.TrainOneStepCell``."""
 from __future__ import annotations
 
+from . import dtype as mstype
 from . import functional as F
 from .cell import Cell
 from .grad import value_and_grad
@@ -34,7 +35,6 @@ class WithEvalCell(Cell):
     def construct(self, data, label):
         outputs = self._network(data)
         if self.add_cast_fp32:
-            from . import dtype as mstype
             label = F.cast(label, mstype.float32)
             outputs = F.cast(outputs, mstype.float32)
         return self._loss_fn(outputs, label), outputs, label

@@ -1,1 +1,4 @@
 """``mindspore.nn.optim``."""
+from msjax._src.optimizers import Optimizer, SGD, Momentum, Adam, AdamWeightDecay  # noqa: F401
+
+__all__ = ["Optimizer", "SGD", "Momentum", "Adam", "AdamWeightDecay"]

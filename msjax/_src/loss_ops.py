@@ -1,0 +1,311 @@
+"""The loss ops: ``ops.SoftmaxCrossEntropyWithLogits``, ``ops.SparseSoftmaxCrossEntropyWithLogits``,
+``ops.BCEWithLogitsLoss`` and the functional losses ``ops.mse_loss``, ``ops.l1_loss``, ``ops.cross_entropy``,
+``ops.nll_loss``, ``ops.binary_cross_entropy_with_logits`` (the loss Cells of `losses.py` call these).
+
+MindSpore composes cross entropy and NLL from GatherD, masked_fill and sums; msjax runs each as one op with the same
+formula. Half-precision inputs are computed in float32 and rounded once, which is what MindSpore's CPU kernels give.
+"""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import dtype as mstype
+from . import math_ops as M
+from .primitive import Primitive
+from .tensor import Tensor
+from .validation import check_broadcast, ms_dtype_name, shape_list
+
+_REDUCTIONS = ("mean", "sum", "none")
+_sg = jax.lax.stop_gradient
+
+
+def check_reduction(who, reduction):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"For '{who}', the 'reduction' must be in ['mean', 'sum', 'none'], but got {reduction}.")
+
+
+def check_is_tensor(param_name, value, who):
+    if value is not None and not isinstance(value, Tensor):
+        raise TypeError(f"For '{who}', the '{param_name}' must be 'Tensor', but got '{type(value).__name__}'.")
+
+
+def _widened(x):
+    """Half precision computes in float32 (rounded once at the end, as MindSpore's CPU kernels do)."""
+    return x.astype(np.float32) if x.dtype in (np.float16, jnp.bfloat16) else x
+
+
+# --- reductions, MSE, L1 ---------------------------------------------------------------------------------------
+
+cast, mul, reduce_mean, reduce_sum, square = M.Cast(), M.Mul(), M.ReduceMean(), M.ReduceSum(), M.Square()
+_abs = M.Abs()
+
+
+def get_loss(x, reduction, weights=1.0):
+    """Weighted in float32, reduced over every axis, cast back to ``x``'s dtype (integers truncate)."""
+    input_dtype = x.dtype
+    x = mul(cast(weights, mstype.float32), cast(x, mstype.float32))
+    if reduction == "mean":
+        x = reduce_mean(x, tuple(range(x.ndim)))
+    elif reduction == "sum":
+        x = reduce_sum(x, tuple(range(x.ndim)))
+    return cast(x, input_dtype)
+
+
+def l1_loss(input, target, reduction="mean"):
+    check_is_tensor("input", input, "l1_loss")
+    check_is_tensor("target", target, "l1_loss")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"For l1_loss, the 'reduction' must be in ['mean', 'sum', 'none'], but got {reduction}.")
+    return get_loss(_abs(input - target), reduction)
+
+
+def mse_loss(input, target, reduction="mean"):
+    """Unlike `MSELoss`, an integer input gives a Float32 loss (not cast back)."""
+    if not isinstance(input, Tensor):
+        raise TypeError("For ops.mse_loss, the `input` must be tensor")
+    if not isinstance(target, Tensor):
+        raise TypeError("For ops.mse_loss, the `target` must be tensor")
+    if reduction not in _REDUCTIONS:
+        raise ValueError("For ops.mse_loss, `reduction` value should be either 'mean', 'none' or 'sum'.")
+    x = square(input - target)
+    out = get_loss(cast(x, mstype.float32), reduction)
+    return cast(out, x.dtype) if x.dtype in (mstype.float16, mstype.float32, mstype.float64) else out
+
+
+# --- softmax cross entropy -----------------------------------------------------------------------------------
+
+def _check_logits_2d(op, logits, labels=None):
+    if logits.ndim != 2:
+        raise ValueError(f"For primitive[{op}], the dimension of 'logits' must be equal to 2, but got "
+                         f"{logits.ndim}.")
+    if labels is not None and tuple(labels.shape) != tuple(logits.shape):
+        raise ValueError(f"For primitive[{op}], the shape of 'labels' must be equal to the shape of 'logits' "
+                         f"{shape_list(logits.shape)}, but got {shape_list(labels.shape)}.")
+
+
+def _check_half_or_float(op, name, x):
+    if x.dtype not in (np.float16, np.float32):
+        raise TypeError(f"For primitive[{op}], the input argument[{name}] must be a type of {{Tensor[Float16], "
+                        f"Tensor[Float32]}}, but got Tensor[{ms_dtype_name(x)}].")
+
+
+def _softmax_xent(logits, labels):
+    """Per-row -sum(labels * log_softmax(logits)), whose gradient is MindSpore's: softmax - labels for the logits
+    (whatever the labels sum to) and nothing for the labels."""
+    log_probs = jax.nn.log_softmax(logits, axis=-1)
+    loss = -jnp.sum(_sg(labels) * log_probs, axis=-1)
+    backprop = _sg(jnp.exp(log_probs) - labels)
+    surrogate = jnp.sum((logits - _sg(logits)) * backprop, axis=-1)
+    return _sg(loss) + surrogate, backprop
+
+
+class SoftmaxCrossEntropyWithLogits(Primitive):
+    """``ops.SoftmaxCrossEntropyWithLogits()(logits, labels)`` -> (loss (N,), backprop (N, C))."""
+    inputs = ("logits: Tensor", "labels: Tensor")
+
+    def kernel(self, logits, labels):
+        _check_half_or_float(self.name, "logits", logits)
+        if labels.dtype != logits.dtype:
+            raise TypeError(f"For primitive[{self.name}], the input type must be same.\n"
+                            f"name:[logits]:Tensor[{ms_dtype_name(logits)}].\n"
+                            f"name:[labels]:Tensor[{ms_dtype_name(labels)}].")
+        _check_logits_2d(self.name, logits, labels)
+        loss, backprop = _softmax_xent(_widened(logits), _widened(labels))
+        return loss.astype(logits.dtype), backprop.astype(logits.dtype)
+
+
+class SparseSoftmaxCrossEntropyWithLogits(Primitive):
+    """``ops.SparseSoftmaxCrossEntropyWithLogits(is_grad=False)(logits, labels)``: the mean loss over the rows
+    (every axis but the last of ``logits``; ``labels`` has their shape)."""
+    inputs = ("logits: Tensor", "labels: Tensor")
+    attrs = {"is_grad": False}
+
+    def kernel(self, logits, labels):
+        _check_half_or_float(self.name, "features", logits)
+        if labels.dtype not in (np.int32, np.int64):
+            raise TypeError(f"For primitive[{self.name}], the input argument[labels] must be a type of "
+                            f"{{Tensor[Int32], Tensor[Int64]}}, but got Tensor[{ms_dtype_name(labels)}].")
+        if logits.ndim < 1 or tuple(labels.shape) != tuple(logits.shape[:-1]):
+            raise ValueError(f"For primitive[{self.name}], the shape of 'labels' must be equal to the shape of "
+                             f"'logits' without its last dimension, but got 'logits' {shape_list(logits.shape)} "
+                             f"and 'labels' {shape_list(labels.shape)}.")
+        classes = logits.shape[-1]
+        hot = jax.nn.one_hot(labels.reshape(-1), classes, dtype=np.float32)
+        loss, _ = _softmax_xent(_widened(logits).reshape(-1, classes), hot)
+        return jnp.mean(loss).astype(logits.dtype)
+
+
+# --- cross entropy and NLL -----------------------------------------------------------------------------------
+
+def _gather_classes(x, target, class_dim):
+    return jnp.take_along_axis(x, jnp.expand_dims(target, class_dim), axis=class_dim).squeeze(class_dim)
+
+
+def _class_shape(ndim, class_dim, classes):
+    shape = [1] * ndim
+    shape[class_dim] = classes
+    return shape
+
+
+def _nll(log_probs, target, weight, ignore_index, reduction, label_smoothing):
+    """MindSpore's nll_loss on (N, C, ...) / (C,) log-probabilities and integer targets. With label smoothing the
+    loss is (1 - s) * nll + s / C * (the weighted sum of -log_probs over the classes)."""
+    class_dim = 0 if log_probs.ndim == 1 else 1
+    classes = log_probs.shape[class_dim]
+    ignored = target == ignore_index
+    safe = jnp.where(ignored, 0, target)
+    weighted = log_probs
+    if weight is not None:
+        weighted = log_probs * weight.reshape(_class_shape(log_probs.ndim, class_dim, classes))
+        loss_weights = jnp.take(weight, safe)
+    else:
+        loss_weights = jnp.ones(safe.shape, log_probs.dtype)
+    zero = jnp.zeros((), log_probs.dtype)
+    loss = jnp.where(ignored, zero, -_gather_classes(weighted, safe, class_dim))
+    smooth = jnp.where(ignored, zero, -jnp.sum(weighted, axis=class_dim))
+    loss_weights = jnp.where(ignored, zero, loss_weights)
+    if reduction == "sum":
+        loss, smooth = jnp.sum(loss), jnp.sum(smooth)
+    elif reduction == "mean":
+        total = jnp.sum(loss_weights)
+        loss, smooth = jnp.sum(loss) / total, jnp.sum(smooth) / total
+    return (1.0 - label_smoothing) * loss + (label_smoothing / classes) * smooth
+
+
+def _log_softmax(x, class_dim):
+    return x - jax.scipy.special.logsumexp(x, axis=class_dim, keepdims=True)
+
+
+def _soft_cross_entropy(log_probs, target, weight, reduction, label_smoothing):
+    class_dim = 0 if log_probs.ndim == 1 else 1
+    classes = log_probs.shape[class_dim]
+    if label_smoothing > 0.0:
+        target = target * (1 - label_smoothing) + label_smoothing / classes
+    if weight is not None and log_probs.ndim != 1:
+        weight = weight.reshape(_class_shape(log_probs.ndim, class_dim, classes))
+    terms = log_probs * target if weight is None else log_probs * target * weight
+    if reduction == "mean":
+        return -jnp.sum(terms) / (log_probs.size / classes)
+    if reduction == "sum":
+        return -jnp.sum(terms)
+    return -jnp.sum(terms, axis=class_dim)
+
+
+class _NLLLoss(Primitive):
+    """nll_loss as one op (MindSpore composes it from GatherD, masked_fill and sums)."""
+    inputs = ("logits: Tensor", "labels: Tensor", "weight: Tensor|None")
+    attrs = {"ignore_index": -100, "reduction": "mean", "label_smoothing": 0.0, "log_softmax_first": False}
+
+    def kernel(self, logits, labels, weight=None):
+        if np.dtype(labels.dtype).kind not in "iu":
+            raise TypeError(f"For 'GatherD', the 'index' must be an integer Tensor, but got "
+                            f"Tensor[{ms_dtype_name(labels)}].")
+        class_dim = 0 if logits.ndim == 1 else 1
+        expected = tuple(logits.shape[:class_dim]) + tuple(logits.shape[class_dim + 1:])
+        if tuple(labels.shape) != expected:
+            raise ValueError(f"For 'nll_loss', the shape of 'labels' must be {shape_list(expected)} for 'logits' of "
+                             f"shape {shape_list(logits.shape)}, but got {shape_list(labels.shape)}.")
+        x = _widened(logits)
+        if self.log_softmax_first:
+            x = _log_softmax(x, class_dim)
+        w = None if weight is None else weight.astype(x.dtype)
+        out = _nll(x, labels, w, self.ignore_index, self.reduction, self.label_smoothing)
+        return out.astype(logits.dtype)
+
+
+class _SoftCrossEntropy(Primitive):
+    """Cross entropy against class probabilities, as one op."""
+    inputs = ("logits: Tensor", "labels: Tensor", "weight: Tensor|None")
+    attrs = {"reduction": "mean", "label_smoothing": 0.0}
+
+    def kernel(self, logits, labels, weight=None):
+        if tuple(labels.shape) != tuple(logits.shape):
+            raise ValueError(f"For 'cross_entropy', the shape of 'logits' and 'labels' must be equal, but got "
+                             f"{shape_list(logits.shape)} and {shape_list(labels.shape)}.")
+        dtype = jnp.promote_types(logits.dtype, labels.dtype)
+        x = _widened(logits)
+        log_probs = _log_softmax(x, 0 if x.ndim == 1 else 1)
+        w = None if weight is None else weight.astype(x.dtype)
+        out = _soft_cross_entropy(log_probs, labels.astype(x.dtype), w, self.reduction, self.label_smoothing)
+        return out.astype(dtype)
+
+
+def _check_cross_entropy_args(input, target, weight, ignore_index, reduction, label_smoothing):
+    for name, value in (("input", input), ("target", target), ("weight", weight)):
+        check_is_tensor(name, value, "cross_entropy_loss")
+    if not isinstance(ignore_index, int) or isinstance(ignore_index, bool):
+        raise TypeError(f"For 'cross_entropy_loss', the 'ignore_index' must be int, but got "
+                        f"{type(ignore_index).__name__}.")
+    if not isinstance(label_smoothing, float):
+        raise TypeError(f"For 'cross_entropy_loss', the 'label_smoothing' must be float, but got "
+                        f"{type(label_smoothing).__name__}.")
+    if label_smoothing < 0:
+        raise ValueError(f"For 'cross_entropy_loss', the 'label_smoothing' must be non-negative, but got "
+                         f"{label_smoothing}.")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"For 'cross_entropy_loss', the 'reduction' must be in ['none', 'mean', 'sum'], but got "
+                         f"{reduction}.")
+    if input.dtype not in (mstype.float64, mstype.float32, mstype.float16):
+        raise TypeError(f"For cross_entropy, the input dtype should be mstype.float64, mstype.float32 "
+                        f"ormstype.float16, but got dtype:{input.dtype}.")
+
+
+def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    """Float targets are class probabilities; integer targets class indices (Int32 or Int64 here)."""
+    _check_cross_entropy_args(input, target, weight, ignore_index, reduction, label_smoothing)
+    if target.dtype in (mstype.float32, mstype.float16):
+        return _SoftCrossEntropy(reduction, label_smoothing)(input, target, weight)
+    return _NLLLoss(ignore_index, reduction, label_smoothing, True)(input, target, weight)
+
+
+def nll_loss(inputs, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    """``inputs`` are log-probabilities (N, C, ...) or (C,)."""
+    return _NLLLoss(ignore_index, reduction, label_smoothing)(inputs, target, weight)
+
+
+# --- binary cross entropy with logits ------------------------------------------------------------------------
+
+class BCEWithLogitsLoss(Primitive):
+    """``ops.BCEWithLogitsLoss(reduction='mean')(logits, label, weight, pos_weight)``; the result has the label's
+    dtype. With p = pos_weight: (1 - y) x + (1 + (p - 1) y) (log(1 + e^-|x|) + max(-x, 0)), times weight."""
+    inputs = ("logits: Tensor", "label: Tensor", "weight: Tensor|None", "pos_weight: Tensor|None")
+    attrs = {"reduction": "mean"}
+
+    def kernel(self, logits, label, weight=None, pos_weight=None):
+        check_reduction(self.name, self.reduction)
+        for name, value in (("logits", logits), ("label", label), ("weight", weight), ("pos_weight", pos_weight)):
+            if value is not None and value.dtype not in (np.float16, np.float32):
+                raise TypeError(f"For primitive[{self.name}], the input argument[{name}] must be a type of "
+                                f"{{Tensor[Float16], Tensor[Float32]}}, but got Tensor[{ms_dtype_name(value)}].")
+        if tuple(logits.shape) != tuple(label.shape):
+            raise ValueError(f"For '{self.name}', the shape of 'logits' and 'label' must be equal, but got "
+                             f"{shape_list(logits.shape)} and {shape_list(label.shape)}.")
+        for name, value in (("weight", weight), ("pos_weight", pos_weight)):
+            if value is not None:
+                check_broadcast(self.name, value.shape, logits.shape, (name, "logits"))
+                if len(value.shape) > logits.ndim:
+                    raise ValueError(f"For '{self.name}', '{name}' of shape {shape_list(value.shape)} does not "
+                                     f"broadcast to the shape {shape_list(logits.shape)} of 'logits'.")
+        x, y = logits.astype(np.float32), label.astype(np.float32)
+        softplus_neg = jnp.log1p(jnp.exp(-jnp.abs(x))) + jnp.maximum(-x, 0.0)
+        if pos_weight is None:
+            loss = (1.0 - y) * x + softplus_neg
+        else:
+            loss = (1.0 - y) * x + (1.0 + (pos_weight.astype(np.float32) - 1.0) * y) * softplus_neg
+        if weight is not None:
+            loss = loss * weight.astype(np.float32)
+        return _reduce(loss, self.reduction).astype(label.dtype)
+
+
+def _reduce(x, reduction):
+    if reduction == "mean":
+        return jnp.mean(x)
+    if reduction == "sum":
+        return jnp.sum(x)
+    return x
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction="mean"):
+    return BCEWithLogitsLoss(reduction)(input, target, weight, pos_weight)
