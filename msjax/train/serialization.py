@@ -1,1 +1,4 @@
 """``mindspore.train.serialization``: checkpoints."""
+from msjax._src.checkpoint import save_checkpoint, load_checkpoint, load_param_into_net  # noqa: F401
+
+__all__ = ["save_checkpoint", "load_checkpoint", "load_param_into_net"]
