@@ -1,1 +1,4 @@
 """``mindspore.train.model``."""
+from msjax._src.model import Model
+
+__all__ = ["Model"]

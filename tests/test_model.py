@@ -1,0 +1,238 @@
+"""mindspore.train.Model: the networks it builds, train/eval/predict loops, one compile per input shape in GRAPH_MODE,
+the callback protocol's state, and MindSpore's argument errors (messages from MindSpore 2.10)."""
+import numpy as np
+import pytest
+
+import msjax as ms
+from msjax import Tensor, nn
+from msjax.train import Accuracy, Callback, Loss, Model
+
+from training_standins import SGD, CrossEntropy, Linear, ListDataset, classification_data
+
+
+@pytest.fixture(autouse=True)
+def pynative():
+    ms.set_context(mode=ms.PYNATIVE_MODE)
+    yield
+    ms.set_context(mode=ms.PYNATIVE_MODE)
+
+
+def make(batch_size=4, samples=10, metrics=None):
+    x, y = classification_data(samples)
+    net = Linear()
+    model = Model(net, CrossEntropy(), SGD(net.trainable_params()), metrics=metrics)
+    return model, net, ListDataset([x, y], batch_size)
+
+
+class Recorder(Callback):
+    def __init__(self):
+        self.losses = []
+        self.events = []
+
+    def on_train_step_end(self, run_context):
+        self.losses.append(float(run_context.original_args().net_outputs.asnumpy()))
+
+
+def test_networks_built_as_in_mindspore():
+    model, net, _ = make(metrics={"acc"})
+    assert type(model.train_network) is nn.TrainOneStepCell and type(model.eval_network) is nn.WithEvalCell
+    assert model.predict_network is net and net.training  # the train network is set to training on construction
+    net2 = Linear()
+    assert type(Model(net2, CrossEntropy()).train_network) is nn.WithLossCell
+    assert Model(net2).train_network is net2
+    assert type(Model(nn.WithLossCell(net2, CrossEntropy()), optimizer=SGD(net2.trainable_params()))
+                .train_network) is nn.TrainOneStepCell
+    assert ms.Model is Model is ms.train.model.Model
+
+
+@pytest.mark.parametrize("mode", [ms.PYNATIVE_MODE, ms.GRAPH_MODE])
+def test_train_matches_a_manual_loop(mode):
+    ms.set_context(mode=mode)
+    model, _, dataset = make()
+    recorder = Recorder()
+    model.train(2, dataset, callbacks=recorder)
+
+    x, y = classification_data()
+    net = Linear()
+    step = nn.TrainOneStepCell(nn.WithLossCell(net, CrossEntropy()), SGD(net.trainable_params()))
+    step.set_train()
+    expected = [float(step(Tensor(x[i:i + 4]), Tensor(y[i:i + 4])).asnumpy()) for _ in range(2) for i in (0, 4, 8)]
+    np.testing.assert_allclose(recorder.losses, expected, rtol=1e-6)
+    assert expected[-1] < expected[0]
+    assert dataset.iterators[0].num_epochs == 2 and dataset.iterators[0].epochs == 2  # one iterator, one pass/epoch
+
+
+def test_graph_mode_compiles_each_step_once_per_input_shape():
+    ms.set_context(mode=ms.GRAPH_MODE)
+    model, _, dataset = make(metrics={"acc"})
+    before = ms.trace_count()
+    model.train(3, dataset)  # batches of 4, 4 and 2 rows: two signatures
+    assert ms.trace_count() - before == 2
+    model.train(1, dataset)
+    assert ms.trace_count() - before == 2
+
+
+def test_graph_mode_eval_compiles_once_per_input_shape():
+    ms.set_context(mode=ms.GRAPH_MODE)
+    model, _, dataset = make(metrics={"acc"})
+    before = ms.trace_count()
+    for _ in range(2):
+        model.eval(dataset)
+    assert ms.trace_count() - before == 2
+
+
+def test_pynative_train_runs_construct_every_step():
+    calls = []
+
+    class Counting(Linear):
+        def construct(self, x):
+            calls.append(x.shape)
+            return super().construct(x)
+
+    net = Counting()
+    model = Model(net, CrossEntropy(), SGD(net.trainable_params()))
+    before = ms.trace_count()
+    model.train(2, ListDataset(list(classification_data()), 4))
+    assert ms.trace_count() == before and len(calls) == 6
+
+
+def test_run_context_state():
+    seen = []
+
+    class Inspect(Callback):
+        def on_train_begin(self, run_context):
+            args = run_context.original_args()
+            seen.append(("begin", sorted(args)))
+
+        def on_train_step_end(self, run_context):
+            args = run_context.original_args()
+            assert isinstance(args.net_outputs, Tensor) and args.train_network is model.train_network
+            assert isinstance(args.train_dataset_element, list) and len(args.train_dataset_element) == 2
+            seen.append((args.cur_epoch_num, args.cur_step_num, args.batch_num, args.epoch_num, args.mode))
+
+    model, _, dataset = make()
+    model.train(2, dataset, callbacks=[Inspect()])
+    assert seen[0] == ("begin", ['batch_num', 'cur_step_num', 'dataset_sink_mode', 'device_number', 'epoch_num',
+                                 'initial_step', 'last_save_ckpt_step', 'latest_ckpt_file', 'list_callback',
+                                 'loss_fn', 'loss_scale_mananger', 'mode', 'network', 'optimizer', 'parallel_mode',
+                                 'train_dataset', 'train_dataset_element', 'train_network'])
+    assert seen[1:] == [(1, 1, 3, 2, "train"), (1, 2, 3, 2, "train"), (1, 3, 3, 2, "train"),
+                        (2, 4, 3, 2, "train"), (2, 5, 3, 2, "train"), (2, 6, 3, 2, "train")]
+
+
+def test_request_stop_and_initial_epoch():
+    steps = []
+
+    class StopAtSecond(Callback):
+        def on_train_step_end(self, run_context):
+            args = run_context.original_args()
+            steps.append((args.cur_epoch_num, args.cur_step_num))
+            if args.cur_step_num == 2:
+                run_context.request_stop()
+
+    model, _, dataset = make()
+    model.train(3, dataset, callbacks=StopAtSecond())
+    assert steps == [(1, 1), (1, 2)]
+    steps.clear()
+    model, _, dataset = make()
+    model.train(3, dataset, callbacks=(Recorder(), StopAtSecond()), initial_epoch=2)  # any iterable of callbacks
+    assert steps == [(3, 1), (3, 2)]
+
+
+def test_sink_mode_runs_like_non_sink():
+    model, _, dataset = make()
+    recorder = Recorder()
+    model.train(1, dataset, callbacks=recorder, dataset_sink_mode=True)
+    assert len(recorder.losses) == 3
+
+
+def test_eval_metrics_are_python_floats():
+    model, net, dataset = make(metrics={"accuracy": Accuracy(), "loss": Loss()})
+    model.train(3, dataset)
+    x, y = classification_data()
+    result = model.eval(ListDataset([x, y], 4))
+    assert set(result) == {"accuracy", "loss"} and all(type(v) is float for v in result.values())
+    logits = net(Tensor(x)).asnumpy()
+    assert result["accuracy"] == np.mean(logits.argmax(1) == y)
+    losses = [float(CrossEntropy()(net(Tensor(x[i:i + 4])), Tensor(y[i:i + 4])).asnumpy()) for i in (0, 4, 8)]
+    assert result["loss"] == pytest.approx(np.mean(losses), rel=1e-6)
+    assert not net.training  # eval leaves the network in inference mode
+
+
+def test_eval_with_own_eval_network_and_indexes():
+    x, y = classification_data()
+    net = Linear()
+    eval_net = nn.WithEvalCell(net, CrossEntropy())
+    model = Model(net, CrossEntropy(), SGD(net.trainable_params()), metrics={"acc"}, eval_network=eval_net,
+                  eval_indexes=[0, 1, 2])
+    assert model.eval_network is eval_net
+    assert model.eval(ListDataset([x, y], 5))["acc"] == np.mean(net(Tensor(x)).asnumpy().argmax(1) == y)
+
+
+def test_predict():
+    model, net, _ = make()
+    x, _ = classification_data()
+    out = model.predict(Tensor(x[:2]))
+    assert out.shape == (2, 3) and not net.training
+    np.testing.assert_array_equal(out.asnumpy(), net(Tensor(x[:2])).asnumpy())
+    with pytest.raises(ValueError, match="The input data can not be empty."):
+        model.predict(Tensor(np.zeros((0, 4), np.float32)))
+    with pytest.raises(TypeError, match=r"The types of input data must be in the Union\(Tensor, None, int, float, "
+                                        r"str, tuple\[Tensor, None, int, float, str\].* but got type ndarray."):
+        model.predict(x)
+    with pytest.raises(ValueError, match="`backend` should be 'lite' or None, but got foo"):
+        model.predict(Tensor(x), backend="foo")
+
+
+def test_errors():
+    model, net, dataset = make()
+    cases = [
+        (lambda: model.train(0, dataset), ValueError, "The input value must be int and must > 0, but got '0' with "
+                                                      "type 'int'."),
+        (lambda: model.train(1.5, dataset), TypeError, "The input value must be int, but got 'float'"),
+        (lambda: model.train(True, dataset), TypeError, "The input value must be int and must > 0, but got 'True' "
+                                                        "with type 'bool'."),
+        (lambda: model.train(2, dataset, initial_epoch=2), ValueError,
+         "For 'Model.train', the parameter 'epoch' must bigger than parameter 'initial_epoch', but got the "
+         "parameter 'epoch' is 2, 'initial_epoch' is 2."),
+        (lambda: model.train(2, dataset, initial_epoch=-1), ValueError, "The input value must be int and must >= 0, "
+                                                                        "but got '-1' with type 'int'."),
+        (lambda: model.train(1, dataset, dataset_sink_mode=1), TypeError, "The input value must be a bool, but got "
+                                                                          "int."),
+        (lambda: model.train(1, dataset, sink_size=0), ValueError, "For 'Model.train', The argument 'sink_size' "
+                                                                   "must be -1 or positive, but got 0."),
+        (lambda: model.train(1, dataset, callbacks=[1]), TypeError, "When the 'callbacks' is a list, the elements "
+                                                                    "in 'callbacks' must be Callback functions."),
+        (lambda: model.train(1, dataset, callbacks=1), TypeError, "When the 'callbacks' is a list"),
+        (lambda: model.train(1, ListDataset([np.zeros((0, 4))], 4)), ValueError,
+         "There is no valid data in dataset, please check dataset file firstly."),
+        (lambda: model.train(1, ListDataset([*classification_data(), np.zeros(10)], 4)), ValueError,
+         "When 'loss_fn' is not None, 'train_dataset' should return two elements, but got 3"),
+        (lambda: model.eval(dataset), ValueError, "For Model.eval, the model argument 'metrics' can not be None or "
+                                                  "empty, you should set the argument 'metrics' for model."),
+        (lambda: Model(net, CrossEntropy(), foo=1), ValueError, "The argument in 'kwargs' should be "
+                                                                "'loss_scale_manager' or 'keep_batchnorm_fp32' or "
+                                                                "'boost_config_dict' or 'acc_level', but got 'foo'."),
+        (lambda: Model(net, CrossEntropy(), amp_level="O2"), ValueError,
+         "Auto mixed precision will not work because 'optimizer' is None."),
+        (lambda: Model(net, None, SGD(net.trainable_params()), metrics={"acc"}), ValueError,
+         "If `metrics` is set, `eval_network` must not be None."),
+        (lambda: Model(net, CrossEntropy(), metrics=["acc"]), TypeError,
+         "For 'get_metrics', the argument 'metrics' must be None, dict or set, but got ['acc']"),
+        (lambda: Model(lambda x: x), TypeError, "The type of 'network' should be 'Cell', but got type 'function'."),
+        (lambda: Model(net, CrossEntropy(), metrics={"acc"}, eval_network=net, eval_indexes=[0, 1]), ValueError,
+         "The argument 'eval_indexes' must be a list or None. If 'eval_indexes' is a list, length of it must be "
+         "three. But got 'eval_indexes' [0, 1]"),
+    ]
+    for fn, error, message in cases:
+        with pytest.raises(error) as info:
+            fn()
+        assert str(info.value).startswith(message), (message, str(info.value))
+
+
+def test_a_dataset_belongs_to_one_model():
+    model, net, dataset = make()
+    model.train(1, dataset)
+    other = Model(net, CrossEntropy(), SGD(net.trainable_params()))
+    with pytest.raises(RuntimeError, match="The dataset object had been used in other model by model.train"):
+        other.train(1, dataset)
