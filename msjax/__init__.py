@@ -20,7 +20,7 @@ from msjax.common import set_seed, get_seed, initializer  # noqa: E402,F401
 from msjax import context  # noqa: E402
 from msjax.context import (GRAPH_MODE, PYNATIVE_MODE, STRICT, COMPATIBLE, LAX, ParallelMode,  # noqa: E402
                            get_context, set_context, set_device)
-from msjax import common, nn, ops  # noqa: E402,F401
+from msjax import common, dataset, nn, ops, train  # noqa: E402,F401
 from msjax._src.grad import grad, value_and_grad, get_grad  # noqa: E402
 from msjax._src.autodiff import vjp, jvp, jacfwd, jacrev  # noqa: E402
 from msjax._src.vmap import vmap  # noqa: E402

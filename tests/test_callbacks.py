@@ -12,7 +12,7 @@ from msjax.train import (Callback, CheckpointConfig, History, LambdaCallback, Lo
 
 from msjax._src.callbacks import InternalCallbackParam
 
-from training_standins import SGD, CrossEntropy, Linear, ListDataset, classification_data
+from training_standins import Linear, ListDataset, classification_data, cross_entropy, sgd
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +24,7 @@ def pynative(monkeypatch):
 def make(batch_size=4, metrics=None):
     x, y = classification_data()
     net = Linear()
-    return Model(net, CrossEntropy(), SGD(net.trainable_params()), metrics=metrics), ListDataset([x, y], batch_size)
+    return Model(net, cross_entropy(), sgd(net.trainable_params()), metrics=metrics), ListDataset([x, y], batch_size)
 
 
 def losses_of(model, dataset, epochs):
@@ -127,7 +127,9 @@ def test_model_checkpoint_files(tmp_path):
     assert sorted(os.listdir(tmp_path / "ckpt")) == ["mdl-2_1.ckpt", "mdl-2_3.ckpt"]
     assert checkpoint.latest_ckpt_file_name == str(tmp_path / "ckpt" / "mdl-2_3.ckpt")
     loaded = ms.load_checkpoint(checkpoint.latest_ckpt_file_name)
-    assert list(loaded) == ["w", "b"]
+    # the train network's Parameters, optimizer state included (names as MindSpore 2.10 saves them with nn.SGD)
+    assert list(loaded) == ["w", "b", "global_step", "learning_rate", "momentum", "accum.w", "accum.b", "stat.w",
+                            "stat.b"]
     np.testing.assert_array_equal(loaded["w"].asnumpy(), model.train_network.network.backbone_network.w.asnumpy())
 
     # a second run with the same prefix in the same directory gets its own prefix and leaves the files alone
