@@ -365,6 +365,8 @@ def initializer(init, shape=None, dtype=mstype.float32):
         if not isinstance(value, int) or value <= 0:
             raise ValueError("For 'initializer', the argument 'shape' is invalid, the value of 'shape' must be "
                              f"positive integer, but got {shape}")
+    if shape is not None:
+        shape = tuple(int(value) for value in shape)  # a bool passes as an int, as in MindSpore
     init = _as_initializer(init)
     if shape is None:
         shape = init.shape  # AttributeError for an Initializer without a shape, as in MindSpore

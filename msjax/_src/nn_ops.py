@@ -87,6 +87,10 @@ def _spatial(op, name, value, n, *, full=False, positive=True):
     return result
 
 
+def _const_vector(shape):
+    return "[const vector]{" + ", ".join(str(d) for d in shape) + "}"
+
+
 def _check_rank(op, x, rank, what="the x shape size must be equal to"):
     if x.ndim != rank:
         raise ValueError(f"For primitive[{op}], {what} {rank}, but got {x.ndim}.")
@@ -256,6 +260,7 @@ class _Pool2D(Primitive):
     """MaxPool / AvgPool: NCHW, ``pad_mode`` 'VALID' or 'SAME' (TF-style split)."""
     inputs = ("x: Tensor",)
     attrs = {"kernel_size": 1, "strides": 1, "pad_mode": "valid", "data_format": "NCHW"}
+    _rank_text = "the length of input must be equal to 4 ,"  # MindSpore's wording differs per op
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -273,8 +278,7 @@ class _Pool2D(Primitive):
 
     def _geometry(self, x):
         if x.ndim != 4:
-            raise ValueError(f"For primitive[{self.name}], the length of input must be equal to 4 , but got "
-                             f"{x.ndim}.")
+            raise ValueError(f"For primitive[{self.name}], {self._rank_text} but got {x.ndim}.")
         _require(self.name, x, _FLOATS[1:])
         kernel, strides = self.kernel_size[2:], self.strides[2:]
         if self.pad_mode == "SAME":
@@ -283,13 +287,16 @@ class _Pool2D(Primitive):
             pads = [(0, 0), (0, 0)]
         out = [(x.shape[2 + i] + sum(pads[i]) - kernel[i]) // strides[i] + 1 for i in range(2)]
         if min(out) <= 0:
-            sizes = [-(-(x.shape[2 + i] - kernel[i] + 1) // strides[i]) for i in range(2)]
-            raise ValueError(f"For '{self.name}', the each element of the output shape must be larger than 0, but "
-                             f"got output shape: {shape_list(x.shape[:2] + tuple(sizes))}. The input shape: "
-                             f"{shape_list(x.shape)}, kernel size: {shape_list(self.kernel_size)}, strides: "
-                             f"{shape_list(self.strides)}.Please check the official api documents for more "
-                             "information about the output.")
+            self._empty_output(x, out)
         return self.kernel_size, self.strides, [(0, 0), (0, 0)] + pads
+
+    def _empty_output(self, x, out):
+        sizes = [-(-(x.shape[2 + i] - self.kernel_size[2 + i] + 1) // self.strides[2 + i]) for i in range(2)]
+        raise ValueError(f"For '{self.name}', the each element of the output shape must be larger than 0, but got "
+                         f"output shape: {_const_vector(x.shape[:2] + tuple(sizes))}. The input shape: "
+                         f"{_const_vector(x.shape)}, kernel size: {_const_vector(self.kernel_size)}, strides: "
+                         f"{_const_vector(self.strides)}. Please check the official api documents for more "
+                         "information about the output.")
 
 
 class MaxPool(_Pool2D):
@@ -300,6 +307,11 @@ class MaxPool(_Pool2D):
 
 class AvgPool(_Pool2D):
     """Average over the window's positions inside the input ('SAME' padding is not counted)."""
+    _rank_text = "the x_rank must be equal to 4,"
+
+    def _empty_output(self, x, out):
+        raise RuntimeError(f"For 'AvgPool' op, H_out/W_out must be positive, but H_out/W_out is "
+                           f"{out[0] if out[0] <= 0 else out[1]}, please check input and parameters of op")
 
     def kernel(self, x):
         window, strides, pads = self._geometry(x)
