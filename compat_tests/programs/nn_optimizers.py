@@ -234,6 +234,19 @@ for cls in (nn.SGD, nn.Momentum, nn.Adam, nn.AdamWeightDecay):
     case(f"{name} list", lambda: single([Tensor(w2)]))
     case(f"{name} empty tuple", lambda: single(()))
 
+# SGD's kernel takes a float32 gradient for a float16 Parameter
+half = Parameter(Tensor(np.array([1.0, 2.0, 0.3], np.float16)), name="h")
+half_opt = nn.SGD([half], 0.1, momentum=0.9)
+for step in range(3):
+    case(f"SGD f16 param f32 grad step {step}",
+         lambda: half_opt((Tensor(np.array([0.1234567, -0.7654321, 1.0 + step], np.float32)),)))
+    case(f"SGD f16 param f32 grad state {step}", lambda: [p for _, p in half_opt.parameters_and_names()])
+half_plain = Parameter(Tensor(np.array([0.3], np.float16)), name="h")
+plain_opt = nn.SGD([half_plain], 0.1)
+for step in range(2):
+    case(f"SGD f16 param f32 grad no momentum {step}",
+         lambda: (plain_opt((Tensor(np.array([1.0 + step], np.float32)),)), half_plain))
+
 over = Parameter(Tensor(w2), name="w")
 over_opt = nn.SGD([over], learning_rate=[0.1, 0.2])
 for step in range(4):

@@ -14,7 +14,7 @@ import numpy as np
 from . import dtype as mstype
 from . import math_ops as M
 from .primitive import Primitive
-from .tensor import Tensor
+from .tensor import Tensor, concrete_value
 from .validation import check_broadcast, ms_dtype_name, shape_list
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -81,8 +81,8 @@ def _check_logits_2d(op, logits, labels=None):
         raise ValueError(f"For primitive[{op}], the dimension of 'logits' must be equal to 2, but got "
                          f"{logits.ndim}.")
     if labels is not None and tuple(labels.shape) != tuple(logits.shape):
-        raise ValueError(f"For primitive[{op}], the shape of 'labels' must be equal to the shape of 'logits' "
-                         f"{shape_list(logits.shape)}, but got {shape_list(labels.shape)}.")
+        raise ValueError(f"For '{op}', evaluator arg 'label' shape must be consistent with 'logits' shape, but got "
+                         f"'label' shape: {tuple(labels.shape)}, 'logits' shape: {tuple(logits.shape)}.")
 
 
 def _check_half_or_float(op, name, x):
@@ -109,8 +109,8 @@ class SoftmaxCrossEntropyWithLogits(Primitive):
         _check_half_or_float(self.name, "logits", logits)
         if labels.dtype != logits.dtype:
             raise TypeError(f"For primitive[{self.name}], the input type must be same.\n"
-                            f"name:[logits]:Tensor[{ms_dtype_name(logits)}].\n"
-                            f"name:[labels]:Tensor[{ms_dtype_name(labels)}].")
+                            f"name:[label_type]:Tensor[{ms_dtype_name(labels)}].\n"
+                            f"name:[logits_type]:Tensor[{ms_dtype_name(logits)}].")
         _check_logits_2d(self.name, logits, labels)
         loss, backprop = _softmax_xent(_widened(logits), _widened(labels))
         return loss.astype(logits.dtype), backprop.astype(logits.dtype)
@@ -174,6 +174,34 @@ def _nll(log_probs, target, weight, ignore_index, reduction, label_smoothing):
     return (1.0 - label_smoothing) * loss + (label_smoothing / classes) * smooth
 
 
+def _known(x):
+    """The numpy values of a raw array, or None while they are being compiled."""
+    if isinstance(x, jax.core.Tracer) and x.to_concrete_value() is None:
+        return None
+    return concrete_value(x)
+
+
+def _check_nll_indices(logits, labels, weight, ignore_index, class_dim):
+    """MindSpore's errors, in its order: Gather of the weight by the labels, the weight's Mul with the logits, GatherD
+    of the logits (out-of-range labels are checked when their values are known; ignored labels count as 0)."""
+    classes = logits.shape[class_dim]
+    known = _known(labels)
+    index = None if known is None else known[known != ignore_index]
+    if weight is not None:
+        size = weight.shape[0] if weight.ndim else 1
+        bad = [] if index is None else index[(index >= size) | (index < -size)]
+        if len(bad):
+            raise RuntimeError(f"For 'Gather', the 'input_indices' should be in the range [0, {size}), but got "
+                               f"{int(bad[0])}, error_code[58]")
+        rows = int(np.prod(logits.shape)) // classes
+        check_broadcast("Mul", (classes,) if logits.ndim == 1 else (rows, classes), weight.shape,
+                        ("input1", "input2"))
+    bad = [] if index is None else index[(index >= classes) | (index < -classes)]
+    if len(bad):
+        raise RuntimeError(f"For 'GatherD', the value of 'index' must be in [{-classes}, {classes}), but got: "
+                           f"{int(bad[0])}")
+
+
 def _log_softmax(x, class_dim):
     return x - jax.scipy.special.logsumexp(x, axis=class_dim, keepdims=True)
 
@@ -207,6 +235,7 @@ class _NLLLoss(Primitive):
         if tuple(labels.shape) != expected:
             raise ValueError(f"For 'nll_loss', the shape of 'labels' must be {shape_list(expected)} for 'logits' of "
                              f"shape {shape_list(logits.shape)}, but got {shape_list(labels.shape)}.")
+        _check_nll_indices(logits, labels, weight, self.ignore_index, class_dim)
         x = _widened(logits)
         if self.log_softmax_first:
             x = _log_softmax(x, class_dim)
@@ -224,6 +253,9 @@ class _SoftCrossEntropy(Primitive):
         if tuple(labels.shape) != tuple(logits.shape):
             raise ValueError(f"For 'cross_entropy', the shape of 'logits' and 'labels' must be equal, but got "
                              f"{shape_list(logits.shape)} and {shape_list(labels.shape)}.")
+        if weight is not None:
+            class_shape = weight.shape if logits.ndim == 1 else _class_shape(logits.ndim, 1, weight.size)
+            check_broadcast("Mul", logits.shape, class_shape, ("input1", "input2"))
         dtype = jnp.promote_types(logits.dtype, labels.dtype)
         x = _widened(logits)
         log_probs = _log_softmax(x, 0 if x.ndim == 1 else 1)
@@ -275,19 +307,17 @@ class BCEWithLogitsLoss(Primitive):
 
     def kernel(self, logits, label, weight=None, pos_weight=None):
         check_reduction(self.name, self.reduction)
-        for name, value in (("logits", logits), ("label", label), ("weight", weight), ("pos_weight", pos_weight)):
+        for name, value in (("input", logits), ("target", label), ("weight", weight), ("pos_weight", pos_weight)):
             if value is not None and value.dtype not in (np.float16, np.float32):
                 raise TypeError(f"For primitive[{self.name}], the input argument[{name}] must be a type of "
                                 f"{{Tensor[Float16], Tensor[Float32]}}, but got Tensor[{ms_dtype_name(value)}].")
         if tuple(logits.shape) != tuple(label.shape):
-            raise ValueError(f"For '{self.name}', the shape of 'logits' and 'label' must be equal, but got "
-                             f"{shape_list(logits.shape)} and {shape_list(label.shape)}.")
+            raise ValueError(f"For '{self.name}', two inputs 'input' and 'target' shape are not equal, 'input' "
+                             f"shape: {shape_list(logits.shape)}, 'target' shape: {shape_list(label.shape)}")
         for name, value in (("weight", weight), ("pos_weight", pos_weight)):
-            if value is not None:
-                check_broadcast(self.name, value.shape, logits.shape, (name, "logits"))
-                if len(value.shape) > logits.ndim:
-                    raise ValueError(f"For '{self.name}', '{name}' of shape {shape_list(value.shape)} does not "
-                                     f"broadcast to the shape {shape_list(logits.shape)} of 'logits'.")
+            if value is not None and not _broadcasts_to(value.shape, logits.shape):
+                raise ValueError(f"For '{self.name}', the shape of '{name}' can not broadcast to the shape of "
+                                 "'input'.")
         x, y = logits.astype(np.float32), label.astype(np.float32)
         softplus_neg = jnp.log1p(jnp.exp(-jnp.abs(x))) + jnp.maximum(-x, 0.0)
         if pos_weight is None:
@@ -297,6 +327,13 @@ class BCEWithLogitsLoss(Primitive):
         if weight is not None:
             loss = loss * weight.astype(np.float32)
         return _reduce(loss, self.reduction).astype(label.dtype)
+
+
+def _broadcasts_to(shape, target):
+    try:
+        return np.broadcast_shapes(tuple(shape), tuple(target)) == tuple(target)
+    except ValueError:
+        return False
 
 
 def _reduce(x, reduction):

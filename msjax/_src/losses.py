@@ -61,7 +61,7 @@ class SoftmaxCrossEntropyWithLogits(LossBase):
     def __init__(self, sparse=False, reduction="none"):
         super().__init__(reduction)
         if not isinstance(sparse, bool):
-            raise TypeError(f"For '{self.cls_name}', the 'sparse' must be bool, but got {type(sparse).__name__}.")
+            raise TypeError(f"For '{self.cls_name}', the 'sparse' must be a bool, but got {type(sparse).__name__}.")
         self.sparse = sparse
         self.reduction = reduction
         self.softmax_cross_entropy = L.SoftmaxCrossEntropyWithLogits()
@@ -81,9 +81,12 @@ class SoftmaxCrossEntropyWithLogits(LossBase):
 
 # --- cross entropy and NLL ------------------------------------------------------------------------------------
 
+_HALF_OR_FLOAT = "[mindspore.float16, mindspore.float32]"
+
+
 def _check_value_type(who, name, value, types_, type_names):
     if not isinstance(value, types_) or isinstance(value, bool):
-        raise TypeError(f"For '{who}', the type of '{name}' should be {type_names}, but got "
+        raise TypeError(f"For '{who}', the type of '{name}' should be {type_names}, but got type "
                         f"'{type(value).__name__}'.")
 
 
@@ -91,8 +94,8 @@ def _check_weight(who, weight):
     if weight is not None:
         _check_value_type(who, "weight", weight, Tensor, "'Tensor'")
         if weight.dtype not in (mstype.float16, mstype.float32):
-            raise TypeError(f"For '{who}', the 'weight' should be one of ['Float16', 'Float32'], but got "
-                            f"'{weight.dtype}'.")
+            raise TypeError(f"For '{who}', the 'weight' should be one of {_HALF_OR_FLOAT}, but got "
+                            f"'{weight.dtype!r}'.")
 
 
 class NLLLoss(LossBase):
@@ -119,8 +122,8 @@ class CrossEntropyLoss(LossBase):
         _check_value_type(self.cls_name, "ignore_index", ignore_index, int, "'int'")
         _check_value_type(self.cls_name, "label_smoothing", label_smoothing, float, "'float'")
         if not 0.0 <= label_smoothing <= 1.0:
-            raise ValueError(f"For '{self.cls_name}', the 'label_smoothing' must be in range [0.0, 1.0], but got "
-                             f"{label_smoothing}.")
+            raise ValueError(f"For '{self.cls_name}', the 'label_smoothing' must be in range of [0.0, 1.0], but "
+                             f"got {label_smoothing} with type 'float'.")
         _check_weight(self.cls_name, weight)
         self.weight = weight
         self.ignore_index = ignore_index
@@ -132,11 +135,11 @@ class CrossEntropyLoss(LossBase):
         L.check_is_tensor("logits", logits, who)
         L.check_is_tensor("labels", labels, who)
         if logits.dtype not in (mstype.float16, mstype.float32):
-            raise TypeError(f"For '{who}', the 'logits' should be one of ['Float16', 'Float32'], but got "
+            raise TypeError(f"For '{who}', the 'logits' should be one of {_HALF_OR_FLOAT}, but got "
                             f"'{logits.dtype!r}'.")
         if logits.ndim == labels.ndim:
             if labels.dtype not in (mstype.float16, mstype.float32):
-                raise TypeError(f"For '{who}', the 'labels' should be one of ['Float16', 'Float32'], but got "
+                raise TypeError(f"For '{who}', the 'labels' should be one of {_HALF_OR_FLOAT}, but got "
                                 f"'{labels.dtype!r}'.")
             if logits.shape != labels.shape:
                 raise ValueError(f"For '{who}', the shape of 'logits' should be (N, C, d_0, d_1, ...), and the shape "

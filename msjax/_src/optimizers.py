@@ -296,7 +296,7 @@ class Optimizer(Cell):
         decays = self.get_weight_decay()
         if not self.is_group:
             decays = (decays,) * len(gradients)
-        return tuple(param * decay.astype(param.dtype) + grad if flag else grad
+        return tuple(_add_decay(param, decay, grad) if flag else grad
                      for decay, flag, param, grad in zip(decays, self.decay_flags, self._parameters, gradients))
 
     def gradients_centralization(self, gradients):
@@ -344,6 +344,14 @@ class Optimizer(Cell):
         raise NotImplementedError
 
 
+def _add_decay(param, decay, grad):
+    """MindSpore adds the decay with AddN, which takes no mixed dtypes."""
+    if param.dtype != grad.dtype:
+        raise TypeError(f"For primitive[AddN], the input type must be same.\nname:[element_0]:Tensor[{param.dtype}]."
+                        f"\nname:[element_1]:Tensor[{grad.dtype}].")
+    return param * decay.astype(param.dtype) + grad
+
+
 class _CompiledStep:
     """``construct`` of the built-in optimizers: compiled once per optimizer (MindSpore's is ``@jit``), run inline
     when something already traces (a jitted training step, GRAPH_MODE)."""
@@ -366,14 +374,17 @@ class _CompiledStep:
 # --- update formulas (raw arrays; MindSpore's SGD, ApplyMomentum, Adam and AdamWeightDecay kernels) --------------
 
 def _gradient(op, param, grad, *, shape_error=ValueError, allowed=None):
-    """The gradient in the Parameter's dtype, after the kernel's shape and dtype checks."""
+    """The gradient in the Parameter's dtype (SGD's: as it is), after the kernel's shape and dtype checks."""
     if tuple(grad.shape) != tuple(param.shape):
         raise shape_error(f"For primitive[{op}], the gradient shape must be equal to the variable shape "
                           f"{shape_list(param.shape)}, but got {shape_list(grad.shape)}.")
-    if allowed is not None and grad.dtype not in allowed:
-        names = ", ".join(f"Tensor[{mstype.from_numpy_dtype(d)}]" for d in allowed)
-        raise TypeError(f"For '{op}', the element of 'gradient' must be one of {names}, but got "
-                        f"Tensor[{ms_dtype_name(grad)}].")
+    if allowed is not None:
+        # SGD's kernel takes any gradient dtype of its list, even float32 for a float16 Parameter
+        if grad.dtype not in allowed:
+            names = ", ".join(f"Tensor[{mstype.from_numpy_dtype(d)}]" for d in allowed)
+            raise TypeError(f"For '{op}', the element of 'gradient' must be one of {names}, but got "
+                            f"Tensor[{ms_dtype_name(grad)}].")
+        return grad
     if jnp.promote_types(param.dtype, grad.dtype) != param.dtype and np.dtype(grad.dtype).kind == "f":
         raise TypeError(f"Data type conversion is not supported for a 'Parameter', nor for the input tensor of an "
                         f"in-place operator, the argument[variable]'s data type of primitive[{op}] is "
@@ -384,14 +395,18 @@ def _gradient(op, param, grad, *, shape_error=ValueError, allowed=None):
 
 def _sgd(param, grad, lr, accum, momentum, stat, dampening, nesterov):
     """With momentum > 0: the first step (stat 1) takes accum = g, later ones momentum * accum + (1 - dampening) * g,
-    and stat becomes 0; without momentum, accum and stat are left alone."""
-    dt = param.dtype
+    and stat becomes 0; without momentum, accum and stat are left alone. Computed in float32 from the unrounded
+    gradient, rounded once to half-precision state, as MindSpore's kernel does."""
+    dtypes = param.dtype, accum.dtype
+    dt = np.promote_types(param.dtype, np.float32)
+    param, grad, accum = param.astype(dt), grad.astype(dt), accum.astype(dt)
     momentum, lr = momentum.astype(dt), lr.astype(dt)
     accum_new = jnp.where(stat > 0, grad, momentum * accum + (1 - dampening) * grad)
     step = grad + momentum * accum_new if nesterov else accum_new
     moving = momentum > 0
     step = jnp.where(moving, step, grad)
-    return (param - lr * step, jnp.where(moving, accum_new, accum), jnp.where(moving, jnp.zeros_like(stat), stat))
+    return ((param - lr * step).astype(dtypes[0]), jnp.where(moving, accum_new, accum).astype(dtypes[1]),
+            jnp.where(moving, jnp.zeros_like(stat), stat))
 
 
 def _momentum(param, grad, lr, accum, momentum, nesterov):
@@ -442,11 +457,19 @@ def _adam_weight_decay(param, grad, lr, m, v, beta1, beta2, eps, weight_decay):
 
 
 def _rounding_to(dt):
-    """Rounds a wider float to ``dt``'s precision (identity for float32/float64)."""
+    """Rounds a wider float to ``dt``'s precision (identity for float32/float64). XLA keeps `lax.reduce_precision`
+    (a round trip through ``dt`` may be dropped as excess precision) but it flushes subnormals, which MindSpore's
+    half-precision values keep: those are rounded on the subnormal grid."""
     info = jnp.finfo(dt)
     if info.bits >= 32:
         return lambda x: x
-    return lambda x: jax.lax.reduce_precision(x, exponent_bits=info.nexp, mantissa_bits=info.nmant)
+    quantum, tiny = float(info.smallest_subnormal), float(info.tiny)
+
+    def rounded(x):
+        subnormal = jnp.round(x / quantum) * quantum
+        return jnp.where(jnp.abs(x) < tiny, subnormal,
+                         jax.lax.reduce_precision(x, exponent_bits=info.nexp, mantissa_bits=info.nmant))
+    return rounded
 
 
 def _assign_all(params, values):
