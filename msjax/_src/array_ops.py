@@ -39,6 +39,7 @@ class Reshape(Primitive):
 
 
 class Transpose(Primitive):
+    compile_eagerly = True
     inputs = ("input_x: Tensor", "input_perm: tuple[int]")
     int_grad = True
 
@@ -58,6 +59,7 @@ class Transpose(Primitive):
 
 
 class ExpandDims(Primitive):
+    compile_eagerly = True
     inputs = ("input_x: Tensor", "axis: int")
     int_grad = True
 
@@ -70,6 +72,7 @@ class ExpandDims(Primitive):
 
 class Squeeze(Primitive):
     """``Squeeze(axis=())(x)``: axes whose size is not 1 are left alone, as in MindSpore."""
+    compile_eagerly = True
     inputs = ("input_x: Tensor",)
     attrs = {"axis": ()}
     int_grad = True
@@ -85,6 +88,7 @@ class Squeeze(Primitive):
 
 class Concat(Primitive):
     """``Concat(axis=0)((x1, x2, ...))``."""
+    compile_eagerly = True
     inputs = ("input_x: tuple[Tensor]",)
     attrs = {"axis": 0}
     int_grad = True
@@ -108,6 +112,7 @@ class Concat(Primitive):
 
 class Stack(Primitive):
     """``Stack(axis=0)((x1, x2, ...))``."""
+    compile_eagerly = True
     inputs = ("input_x: tuple[Tensor]",)
     attrs = {"axis": 0}
     int_grad = True
@@ -167,6 +172,7 @@ class SplitWithSize(Primitive):
 
 
 class Tile(Primitive):
+    compile_eagerly = True
     inputs = ("input: Tensor", "dims: tuple[int]")
     int_grad = True
 
@@ -180,6 +186,7 @@ class Tile(Primitive):
 
 
 class BroadcastTo(Primitive):
+    compile_eagerly = True
     inputs = ("input: Tensor",)
     attrs = {"shape": ()}
     int_grad = True
@@ -198,6 +205,7 @@ class BroadcastTo(Primitive):
 
 class Flatten(Primitive):
     """``Flatten()(x)``: keeps the first axis, flattens the rest."""
+    compile_eagerly = True
     inputs = ("input_x: Tensor",)
     int_grad = True
 
@@ -210,6 +218,7 @@ class Flatten(Primitive):
 
 class FlattenExt(Primitive):
     """``ops.flatten(input, order='C', *, start_dim=1, end_dim=-1)``."""
+    compile_eagerly = True
     inputs = ("input: Tensor",)
     int_grad = True
 
@@ -234,6 +243,7 @@ class FlattenExt(Primitive):
 
 
 class OnesLike(Primitive):
+    compile_eagerly = True
     inputs = ("input_x: Tensor",)
 
     def kernel(self, x):
@@ -241,6 +251,7 @@ class OnesLike(Primitive):
 
 
 class ZerosLike(Primitive):
+    compile_eagerly = True
     inputs = ("input_x: Tensor",)
 
     def kernel(self, x):
@@ -281,6 +292,7 @@ class Size(Primitive):
 
 class Select(Primitive):
     """``Select()(condition, x, y)`` / ``ops.where``."""
+    compile_eagerly = True
     inputs = ("condition: Tensor", "input: Number|Tensor", "other: Number|Tensor")
     int_grad = True
 
@@ -302,6 +314,7 @@ class Identity(Primitive):
 
 class _ArgReduce(Primitive):
     """Index of the max/min along ``axis`` (Bool inputs are MindSpore's TypeError)."""
+    compile_eagerly = True
     inputs = ("input_x: Tensor",)
 
     def check(self, x, axis):
@@ -359,6 +372,7 @@ _ONE_HOT_VALUES = ("Float16", "Float32", "Int32", "Int64")
 
 class OneHot(Primitive):
     """``OneHot(axis=-1)(indices, depth, on_value, off_value)``; the result has on_value's dtype."""
+    compile_eagerly = True
     inputs = ("indices: Tensor", "depth: int", "on_value: Number|Tensor", "off_value: Number|Tensor")
     attrs = {"axis": -1}
 

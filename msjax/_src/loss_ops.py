@@ -103,6 +103,7 @@ def _softmax_xent(logits, labels):
 
 class SoftmaxCrossEntropyWithLogits(Primitive):
     """``ops.SoftmaxCrossEntropyWithLogits()(logits, labels)`` -> (loss (N,), backprop (N, C))."""
+    compile_eagerly = True
     inputs = ("logits: Tensor", "labels: Tensor")
 
     def kernel(self, logits, labels):
@@ -302,6 +303,7 @@ def nll_loss(inputs, target, weight=None, ignore_index=-100, reduction="mean", l
 class BCEWithLogitsLoss(Primitive):
     """``ops.BCEWithLogitsLoss(reduction='mean')(logits, label, weight, pos_weight)``; the result has the label's
     dtype. With p = pos_weight: (1 - y) x + (1 + (p - 1) y) (log(1 + e^-|x|) + max(-x, 0)), times weight."""
+    compile_eagerly = True
     inputs = ("logits: Tensor", "label: Tensor", "weight: Tensor|None", "pos_weight: Tensor|None")
     attrs = {"reduction": "mean"}
 

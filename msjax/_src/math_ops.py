@@ -26,6 +26,7 @@ _ALL = ("Bool",) + _NUMBERS
 
 class _Unary(Primitive):
     """y = fn(x) for x of an ``allowed`` dtype (MindSpore's TypeError otherwise), with dtype ``out_dtype(x)``."""
+    compile_eagerly = True
     inputs = ("input: Tensor",)
     int_grad = True
     allowed = _FLOATS_COMPLEX
@@ -100,7 +101,7 @@ Neg = _unary(_SameUnary, "Neg", jnp.negative)
 Square = _unary(_SameUnary, "Square", jnp.square)
 Sign = _unary(_SameUnary, "Sign", jnp.sign, allowed=_SIGNED + _FLOATS_COMPLEX)  # MindSpore refuses unsigned, Bool
 Abs = _unary(_SameUnary, "Abs", jnp.abs, allowed=_ALL)  # Bool is kept as is
-ReLU = _unary(_SameUnary, "ReLU", lambda x: jnp.maximum(x, jnp.zeros((), x.dtype)), allowed=("Bool",) + _REAL_NUMBERS)
+ReLU = _unary(_SameUnary, "ReLU", lambda x: jnp.maximum(x, np.zeros((), x.dtype)), allowed=("Bool",) + _REAL_NUMBERS)
 IsNan = _unary(_Predicate, "IsNan", jnp.isnan)
 IsInf = _unary(_Predicate, "IsInf", jnp.isinf)  # MindSpore's CPU kernel refuses integers; msjax gives False
 IsFinite = _unary(_Predicate, "IsFinite", jnp.isfinite)
@@ -111,6 +112,7 @@ LogicalNot = _unary(_Predicate, "LogicalNot", jnp.logical_not)
 
 class _Binary(Primitive):
     """z = fn(x, y) on MindSpore's promoted dtype, with its dtype and broadcast errors."""
+    compile_eagerly = True
     inputs = ("input: Number|Tensor", "other: Number|Tensor")
     int_grad = True
     error_name = None            # the name MindSpore's messages use, when it differs from the class name
@@ -267,6 +269,7 @@ def _matmul(x, y):
 
 class MatMul(Primitive):
     """2-d matrix product, ``MatMul(transpose_a=False, transpose_b=False)(x, y)``."""
+    compile_eagerly = True
     inputs = ("input: Tensor", "mat2: Tensor")
     attrs = {"transpose_a": False, "transpose_b": False}
     int_grad = True
@@ -287,6 +290,7 @@ class MatMul(Primitive):
 
 class BatchMatMul(Primitive):
     """Batched matrix product; batch dimensions broadcast (MindSpore's CPU/GPU kernels require equal ones)."""
+    compile_eagerly = True
     inputs = ("x: Tensor", "y: Tensor")
     attrs = {"transpose_a": False, "transpose_b": False}
     int_grad = True
@@ -309,6 +313,7 @@ class BatchMatMul(Primitive):
 
 class MatMulExt(Primitive):
     """``ops.matmul`` / ``@``: numpy-style matmul with broadcasting batch dimensions."""
+    compile_eagerly = True
     inputs = ("input: Tensor", "other: Tensor")
     int_grad = True
 
@@ -349,6 +354,7 @@ def reduce_axes(op: str, axis, ndim: int):
 
 class _Reduce(Primitive):
     """``Reduce*(keep_dims=False)(x, axis=())``: () reduces every axis."""
+    compile_eagerly = True
     inputs = ("x: Tensor", "axis: int|tuple[int]|Tensor")
     attrs = {"keep_dims": False}
     int_grad = True
@@ -416,6 +422,7 @@ def _ext_dtype(x, dtype):
 
 class SumExt(Primitive):
     """``ops.sum(input, dim=None, keepdim=False, *, dtype=None)``: integer and bool inputs sum to Int64."""
+    compile_eagerly = True
     inputs = ("input: Tensor", "dim: None|int|tuple[int]", "keepdim: bool", "dtype: None|dtype")
     int_grad = True
 
@@ -427,6 +434,7 @@ class SumExt(Primitive):
 
 class ProdExt(Primitive):
     """``ops.prod(input, axis=None, keep_dims=False, dtype=None)``: integer and bool inputs give Int64."""
+    compile_eagerly = True
     inputs = ("input: Tensor", "axis: None|int", "keep_dims: bool", "dtype: None|dtype")
     int_grad = True
 
@@ -438,6 +446,7 @@ class ProdExt(Primitive):
 
 class Cast(Primitive):
     """``Cast()(x, dtype)``."""
+    compile_eagerly = True
     inputs = ("input: Number|Tensor", "dtype: dtype")
     int_grad = True
 
@@ -448,6 +457,7 @@ class Cast(Primitive):
 
 
 class AddN(Primitive):
+    compile_eagerly = True
     inputs = ("x: tuple[Tensor]",)
     int_grad = True
 

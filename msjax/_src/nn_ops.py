@@ -29,6 +29,7 @@ def _softmax_axes(op, axis, ndim):
 
 class Softmax(Primitive):
     """``Softmax(axis=-1)(x)``."""
+    compile_eagerly = True
     inputs = ("x: Tensor",)
     attrs = {"axis": -1}
 
@@ -38,6 +39,7 @@ class Softmax(Primitive):
 
 
 class LogSoftmax(Primitive):
+    compile_eagerly = True
     inputs = ("logits: Tensor",)
     attrs = {"axis": -1}
 
@@ -47,6 +49,7 @@ class LogSoftmax(Primitive):
 
 
 class ReLU6(Primitive):
+    compile_eagerly = True
     inputs = ("x: Tensor",)
 
     def kernel(self, x):
@@ -174,6 +177,7 @@ _CONV_TYPES = ("BFloat16", "Float16", "Float32", "Int32", "Int64", "Int8")
 class Conv2D(Primitive):
     """``Conv2D(out_channel, kernel_size, mode=1, pad_mode='valid', pad=0, stride=1, dilation=1, group=1,
     data_format='NCHW')(x, w)``: NCHW input, OIHW weight; float32 in full precision."""
+    compile_eagerly = True
     inputs = ("x: Tensor", "w: Tensor")
     attrs = {"out_channel": None, "kernel_size": None, "mode": 1, "pad_mode": "valid", "pad": 0, "stride": 1,
              "dilation": 1, "group": 1, "data_format": "NCHW"}
@@ -240,6 +244,7 @@ class Conv2D(Primitive):
 
 class BiasAdd(Primitive):
     """``BiasAdd(data_format='NCHW')(input_x, bias)``: ``bias`` added along axis 1."""
+    compile_eagerly = True
     inputs = ("input_x: Tensor", "bias: Tensor")
     attrs = {"data_format": "NCHW"}
 
@@ -258,6 +263,7 @@ class BiasAdd(Primitive):
 
 class _Pool2D(Primitive):
     """MaxPool / AvgPool: NCHW, ``pad_mode`` 'VALID' or 'SAME' (TF-style split)."""
+    compile_eagerly = True
     inputs = ("x: Tensor",)
     attrs = {"kernel_size": 1, "strides": 1, "pad_mode": "valid", "data_format": "NCHW"}
     _rank_text = "the length of input must be equal to 4 ,"  # MindSpore's wording differs per op
@@ -441,6 +447,7 @@ class BatchNorm(Primitive):
     Training normalizes with the batch mean and biased variance and updates ``mean``/``variance`` in place (through
     `ops.assign`, so under grad and jit too) to ``(1 - momentum) * old + momentum * batch``, the variance term
     being the unbiased batch variance. Otherwise ``mean``/``variance`` normalize and nothing is written."""
+    compile_eagerly = True
     inputs = ("input_x: Tensor", "scale: Tensor", "bias: Tensor", "mean: Tensor", "variance: Tensor")
     attrs = {"is_training": False, "epsilon": 1e-5, "momentum": 0.1, "data_format": "NCHW"}
 

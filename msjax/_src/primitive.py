@@ -32,11 +32,17 @@ class Primitive:
     inputs: tuple = ()
     attrs: dict = {}
     int_grad = False
+    # Eager calls run the kernel as one compiled XLA call (see `_compiled_kernel`). Ops whose kernel reads input
+    # values (index range checks, shapes from Tensors), draws random keys or writes state set this to False.
+    compile_eagerly = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._input_specs = tuple(_parse_input(spec) for spec in cls.inputs)
         cls._call_signature = None
+        cls._compiled = {}
+    _fast_kernel = None  # (attrs, argument count, jitted kernel) of the last all-array call
+    _attrs_key = None    # (attrs, their cache key)
 
     def __init__(self, *args, **kwargs):
         self.name = type(self).__name__
@@ -175,11 +181,92 @@ def apply(prim, args, kwargs=None):
             return _apply_soft(prim, args, kwargs or {})
         if _is_cast(prim):
             return _apply_cast_to_int(prim, args, kwargs or {})
-    raw_args = [raw(a) for a in args]
+    raw_args = [a._data if type(a) is Tensor else raw(a) for a in args]
     if custom_rules and prim.name in custom_rules and state.differentiating(raw_args):
         from .bprop import apply_registered_rule
         return wrap(apply_registered_rule(prim, raw_args, kwargs or {}))
+    if prim.compile_eagerly:
+        compiled = _compiled_kernel(prim, raw_args, kwargs)
+        if compiled is not None:
+            out = compiled[0](*compiled[1])
+            return Tensor._from_raw(out) if type(out) is _CONCRETE_ARRAY else wrap(out)
     return wrap(prim.kernel(*raw_args, **(kwargs or {})))
+
+
+# A kernel is several jnp calls, each an eager XLA dispatch; compiled, an op costs one dispatch, as a raw jnp call
+# does. Compiled kernels are cached per op class, attributes and non-array arguments (axes, Python scalars); the
+# cache of a class stops growing at `_COMPILED_PER_OP` entries (a loop over many scalar values then runs eagerly).
+# Checks in kernels depend only on shapes, dtypes and those static values, so they raise while tracing, as eagerly.
+_COMPILED_PER_OP = 64
+
+
+def _compiled_kernel(prim, raw_args, kwargs):
+    """(jitted kernel, its array arguments), or None to run eagerly (jit tracers, unhashable arguments, full
+    cache). The common call -- arrays only, no keywords -- finds its kernel on the instance without building a key."""
+    statics = None
+    for index, value in enumerate(raw_args):
+        if type(value) is _CONCRETE_ARRAY:
+            continue
+        if isinstance(value, jax.core.Tracer):
+            if isinstance(value, _STAGING_TRACERS):
+                return None
+            continue
+        if statics is None:
+            statics = []
+        statics.append((index, value))
+    if statics is None and not kwargs:
+        fast = prim._fast_kernel
+        if fast is not None and fast[0] is prim.attrs and fast[1] == len(raw_args):
+            return fast[2], raw_args
+    statics = statics or []
+    attrs_key = prim._attrs_key
+    if attrs_key is None or attrs_key[0] is not prim.attrs:
+        attrs_key = prim._attrs_key = (prim.attrs, _typed(prim.attrs.items()))
+    key = (attrs_key[1], _typed(statics), _typed(kwargs.items()) if kwargs else (), len(raw_args))
+    cache = type(prim)._compiled
+    try:
+        compiled = cache.get(key)
+    except TypeError:  # an unhashable attribute or argument
+        return None
+    if compiled is None:
+        if len(cache) >= _COMPILED_PER_OP:
+            return None
+        compiled = cache[key] = jax.jit(functools.partial(_run_kernel, prim, tuple(statics), len(raw_args),
+                                                          kwargs or {}))
+    if not statics and not kwargs:
+        prim._fast_kernel = (prim.attrs, len(raw_args), compiled)
+        return compiled, raw_args
+    static_positions = {index for index, _ in statics}
+    return compiled, [value for index, value in enumerate(raw_args) if index not in static_positions]
+
+
+def _typed(pairs):
+    """A cache key for (name, value) pairs that tells ``1``, ``1.0`` and ``True`` apart, also inside a tuple."""
+    key = []
+    for name, value in pairs:
+        kind = type(value)
+        if kind is tuple or kind is list:
+            key.append((name, kind, tuple(value), tuple(map(type, value))))
+        else:
+            key.append((name, kind, value))
+    return tuple(key)
+
+
+def _run_kernel(prim, statics, count, kwargs, *arrays):
+    args = [_ARRAY] * count
+    for index, value in statics:
+        args[index] = value
+    arrays = iter(arrays)
+    args = [next(arrays) if arg is _ARRAY else arg for arg in args]
+    return prim.kernel(*args, **kwargs)
+
+
+_ARRAY = object()
+# Inside a jit trace a kernel is inlined; under eager differentiation (JVP/linearize tracers) one compiled kernel is
+# one equation to linearize instead of a dozen.
+from jax._src.interpreters.partial_eval import DynamicJaxprTracer as _DynamicJaxprTracer  # noqa: E402
+_STAGING_TRACERS = (_DynamicJaxprTracer,)
+_CONCRETE_ARRAY = type(jax.numpy.zeros(()))
 
 
 def call_signature(prim):
