@@ -21,6 +21,7 @@ import numbers
 
 import jax
 import numpy as np
+from jax._src.interpreters.partial_eval import DynamicJaxprTracer
 
 from . import state
 from .tensor import Tensor, raw, wrap
@@ -35,14 +36,14 @@ class Primitive:
     # Eager calls run the kernel as one compiled XLA call (see `_compiled_kernel`). Ops whose kernel reads input
     # values (index range checks, shapes from Tensors), draws random keys or writes state set this to False.
     compile_eagerly = False
+    _fast_kernel = None  # (attrs, argument count, jitted kernel) of the last all-array call
+    _attrs_key = None    # (attrs, their cache key)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._input_specs = tuple(_parse_input(spec) for spec in cls.inputs)
         cls._call_signature = None
         cls._compiled = {}
-    _fast_kernel = None  # (attrs, argument count, jitted kernel) of the last all-array call
-    _attrs_key = None    # (attrs, their cache key)
 
     def __init__(self, *args, **kwargs):
         self.name = type(self).__name__
@@ -264,8 +265,7 @@ def _run_kernel(prim, statics, count, kwargs, *arrays):
 _ARRAY = object()
 # Inside a jit trace a kernel is inlined; under eager differentiation (JVP/linearize tracers) one compiled kernel is
 # one equation to linearize instead of a dozen.
-from jax._src.interpreters.partial_eval import DynamicJaxprTracer as _DynamicJaxprTracer  # noqa: E402
-_STAGING_TRACERS = (_DynamicJaxprTracer,)
+_STAGING_TRACERS = (DynamicJaxprTracer,)
 _CONCRETE_ARRAY = type(jax.numpy.zeros(()))
 
 
