@@ -1,6 +1,8 @@
 """``mindspore.set_context`` / ``get_context``: execution mode and the JAX backend ops run on."""
 from __future__ import annotations
 
+import os
+
 import jax
 
 GRAPH_MODE = 0
@@ -17,7 +19,7 @@ _PASSIVE_KEYS = {
     "pynative_synchronize": False, "enable_graph_kernel": False, "graph_kernel_flags": "", "max_device_memory": "",
     "mempool_block_size": "1GB", "print_file_path": "", "deterministic": "OFF", "runtime_num_threads": 30,
     "inter_op_parallel_num": 0, "memory_optimize_level": "O0", "jit_config": None, "ascend_config": None,
-    "gpu_config": None, "variable_memory_max_size": "", "enable_compile_cache": False, "compile_cache_path": "",
+    "gpu_config": None, "variable_memory_max_size": "",
     "check_bprop": False, "enable_reduce_precision": True, "enable_dump": False, "save_dump_path": ".",
     "disable_format_transform": False, "memory_offload": "OFF", "op_timeout": 1800, "aoe_tune_mode": "",
     "aoe_config": None, "env_config_path": "", "auto_tune_mode": "", "grad_for_scalar": False,
@@ -31,7 +33,8 @@ def _default_target() -> str:
     return {"cpu": "CPU", "gpu": "GPU", "cuda": "GPU", "rocm": "GPU", "tpu": "TPU"}.get(platform, platform.upper())
 
 
-_context = {"mode": PYNATIVE_MODE, "device_target": None, **_PASSIVE_KEYS}
+_context = {"mode": PYNATIVE_MODE, "device_target": None, "enable_compile_cache": False, "compile_cache_path": "",
+            **_PASSIVE_KEYS}
 
 
 def _set_mode(mode):
@@ -70,7 +73,30 @@ def _has_platform(platform) -> bool:
         return False
 
 
-_SETTERS = {"mode": _set_mode, "device_target": _set_device_target}
+def _set_compile_cache(key, value):
+    """MindSpore's compile cache is JAX's persistent compilation cache: executables compiled by an earlier run of
+    the same program load from ``<compile_cache_path>/rank_0/graph_cache/msjax_xla`` instead of compiling again."""
+    _context[key] = value
+    if _context["enable_compile_cache"]:
+        root = _context["compile_cache_path"] or "."
+        jax.config.update("jax_compilation_cache_dir",
+                          os.path.abspath(os.path.join(root, "rank_0", "graph_cache", "msjax_xla")))
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+        jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+        jax.config.update("jax_enable_compilation_cache", True)
+    elif key == "enable_compile_cache":
+        jax.config.update("jax_enable_compilation_cache", False)
+
+
+_SETTERS = {"mode": _set_mode, "device_target": _set_device_target,
+            "enable_compile_cache": lambda value: _set_compile_cache("enable_compile_cache", value),
+            "compile_cache_path": lambda value: _set_compile_cache("compile_cache_path", value)}
+
+# MindSpore's environment switches for the same cache (set_context takes precedence, as in MindSpore).
+if os.environ.get("MS_COMPILER_CACHE_PATH"):
+    _context["compile_cache_path"] = os.environ["MS_COMPILER_CACHE_PATH"]
+if os.environ.get("MS_COMPILER_CACHE_ENABLE", "").strip() == "1":
+    _set_compile_cache("enable_compile_cache", True)
 
 
 def set_context(**kwargs):
