@@ -278,3 +278,15 @@ for sym, op in (("*", lambda x, y: x * y), ("/", lambda x, y: x / y), ("+", lamb
     meta(f"op{sym} t0i64|i32", lambda: op(T0["t0i64"], pi32))
 meta("mul t0|t0", lambda: ops.mul(Tensor(np.float16(1.5)), Tensor(np.int64(2))))
 meta("mul 1-elem f64|f32", lambda: ops.mul(Tensor(np.array([[1.0, 2.0]], np.float32)), Tensor(np.array([2.0]))))
+
+
+# ReLU at 0 and NaN, and its gradient there
+relu_x = Tensor(np.array([-1.0, 0.0, 1.0, np.nan], np.float32))
+
+
+def relu_sum(t):
+    return ops.relu(t).sum()
+
+
+case("relu at 0 and nan", lambda: ops.relu(relu_x))
+case("relu grad at 0 and nan", lambda: ms.grad(relu_sum)(relu_x))

@@ -101,7 +101,9 @@ Neg = _unary(_SameUnary, "Neg", jnp.negative)
 Square = _unary(_SameUnary, "Square", jnp.square)
 Sign = _unary(_SameUnary, "Sign", jnp.sign, allowed=_SIGNED + _FLOATS_COMPLEX)  # MindSpore refuses unsigned, Bool
 Abs = _unary(_SameUnary, "Abs", jnp.abs, allowed=_ALL)  # Bool is kept as is
-ReLU = _unary(_SameUnary, "ReLU", lambda x: jnp.maximum(x, np.zeros((), x.dtype)), allowed=("Bool",) + _REAL_NUMBERS)
+# where, not maximum: MindSpore's ReLU(NaN) is 0 and its gradient at 0 is 0 (maximum's is 0.5)
+ReLU = _unary(_SameUnary, "ReLU", lambda x: jnp.where(x > 0, x, np.zeros((), x.dtype)),
+              allowed=("Bool",) + _REAL_NUMBERS)
 IsNan = _unary(_Predicate, "IsNan", jnp.isnan)
 IsInf = _unary(_Predicate, "IsInf", jnp.isinf)  # MindSpore's CPU kernel refuses integers; msjax gives False
 IsFinite = _unary(_Predicate, "IsFinite", jnp.isfinite)
