@@ -29,6 +29,8 @@ def grads(x, y, z, sens):
 
 
 args = parse_args(("eager", "jit"))
+if args.device:
+    jax.config.update("jax_default_device", jax.devices(args.device.lower())[0])
 step_fn = jax.jit(grads) if args.mode == "jit" else grads
 x, y = jnp.asarray(_data.normal((N, N), seed=1)), jnp.asarray(_data.normal((N, N), seed=2))
 z, sens = jnp.asarray(np.array([1.0], np.float32)), jnp.asarray(_data.normal((N, N), seed=3))

@@ -45,6 +45,8 @@ class GradNetWrtXYWithSensParam(nn.Cell):
 
 args = parse_args(("pynative", "graph"))
 ms.set_context(mode=ms.GRAPH_MODE if args.mode == "graph" else ms.PYNATIVE_MODE)
+if args.device:
+    ms.set_context(device_target=args.device)
 grad_net = GradNetWrtXYWithSensParam(Net(), Tensor(_data.normal((N, N), seed=3)))
 x, y = Tensor(_data.normal((N, N), seed=1)), Tensor(_data.normal((N, N), seed=2))
 measure("grad_matmul", framework(), args, functools.partial(grad_net, x, y))

@@ -1,7 +1,7 @@
 """Hand-written JAX for lenet_ms.py: the same LeNet-5 (NCHW/OIHW, no conv bias, as MindSpore's Conv2d default),
 loss and Momentum update.
 
-    python lenet_jax.py --mode eager|jit
+    python lenet_jax.py --mode eager|jit [--batch N] [--device CPU|GPU]
 """
 import os
 import sys
@@ -45,11 +45,14 @@ def train_step(params, velocity, x, labels):
 
 
 args = parse_args(("eager", "jit"))
+if args.device:
+    jax.config.update("jax_default_device", jax.devices(args.device.lower())[0])
+batch = args.batch or _data.LENET_BATCH
 update = jax.jit(train_step) if args.mode == "jit" else train_step
 params = tuple(jnp.asarray(w) for w in _data.weights(_data.LENET_SHAPES))
 state = [params, tuple(jnp.zeros_like(p) for p in params)]
-images = jnp.asarray(_data.normal((_data.LENET_BATCH, 1, 32, 32)))
-labels = jnp.asarray(_data.labels(_data.LENET_BATCH))
+images = jnp.asarray(_data.normal((batch, 1, 32, 32)))
+labels = jnp.asarray(_data.labels(batch))
 
 
 def step():

@@ -1,7 +1,9 @@
-"""A LeNet-5 train step, batch 32 of 1x32x32 images: two valid 5x5 convolutions with ReLU and 2x2 max pooling, then
-Dense 120/84/10; TrainOneStepCell(WithLossCell(net, sparse softmax cross-entropy), Momentum(lr 0.01, momentum 0.9)).
+"""A LeNet-5 train step, batch 32 (or --batch) of 1x32x32 images: two valid 5x5 convolutions with ReLU and 2x2 max
+pooling, then Dense 120/84/10; TrainOneStepCell(WithLossCell(net, sparse softmax cross-entropy),
+Momentum(lr 0.01, momentum 0.9)).
 
-    python lenet_ms.py --mode pynative|graph      (or: python -m msjax lenet_ms.py ...)
+    python lenet_ms.py --mode pynative|graph [--batch N] [--device CPU|GPU]
+    (or: python -m msjax lenet_ms.py ...)
 """
 import functools
 import os
@@ -38,6 +40,9 @@ class LeNet5(nn.Cell):
 
 args = parse_args(("pynative", "graph"))
 ms.set_context(mode=ms.GRAPH_MODE if args.mode == "graph" else ms.PYNATIVE_MODE)
+if args.device:
+    ms.set_context(device_target=args.device)
+batch = args.batch or _data.LENET_BATCH
 net = LeNet5()
 for param, value in zip(net.trainable_params(), _data.weights(_data.LENET_SHAPES)):
     param.set_data(Tensor(value))
@@ -45,6 +50,6 @@ loss_fn = nn.SoftmaxCrossEntropyWithLogits(sparse=True, reduction="mean")
 optimizer = nn.Momentum(net.trainable_params(), learning_rate=_data.LR, momentum=_data.MOMENTUM)
 train_step = nn.TrainOneStepCell(nn.WithLossCell(net, loss_fn), optimizer)
 train_step.set_train()
-images = Tensor(_data.normal((_data.LENET_BATCH, 1, 32, 32)))
-labels = Tensor(_data.labels(_data.LENET_BATCH))
+images = Tensor(_data.normal((batch, 1, 32, 32)))
+labels = Tensor(_data.labels(batch))
 measure("lenet", framework(), args, functools.partial(train_step, images, labels))

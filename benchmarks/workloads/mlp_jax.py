@@ -1,6 +1,6 @@
 """Hand-written JAX for mlp_ms.py: the same MLP, loss and Momentum update (v = momentum * v + g; w -= lr * v).
 
-    python mlp_jax.py --mode eager|jit
+    python mlp_jax.py --mode eager|jit [--batch N] [--device CPU|GPU]
 """
 import os
 import sys
@@ -32,11 +32,14 @@ def train_step(params, velocity, x, labels):
 
 
 args = parse_args(("eager", "jit"))
+if args.device:
+    jax.config.update("jax_default_device", jax.devices(args.device.lower())[0])
+batch = args.batch or _data.MLP_BATCH
 update = jax.jit(train_step) if args.mode == "jit" else train_step
 params = tuple(jnp.asarray(w) for w in _data.weights(_data.MLP_SHAPES))
 state = [params, tuple(jnp.zeros_like(p) for p in params)]
-x = jnp.asarray(_data.normal((_data.MLP_BATCH, 784)))
-labels = jnp.asarray(_data.labels(_data.MLP_BATCH))
+x = jnp.asarray(_data.normal((batch, 784)))
+labels = jnp.asarray(_data.labels(batch))
 
 
 def step():

@@ -1,7 +1,8 @@
-"""An MLP 784-512-512-10 train step, batch 128: TrainOneStepCell(WithLossCell(net, sparse softmax cross-entropy),
-Momentum(lr 0.01, momentum 0.9)).
+"""An MLP 784-512-512-10 train step, batch 128 (or --batch): TrainOneStepCell(WithLossCell(net, sparse softmax
+cross-entropy), Momentum(lr 0.01, momentum 0.9)).
 
-    python mlp_ms.py --mode pynative|graph      (or: python -m msjax mlp_ms.py ...)
+    python mlp_ms.py --mode pynative|graph [--batch N] [--device CPU|GPU]
+    (or: python -m msjax mlp_ms.py ...)
 """
 import functools
 import os
@@ -31,6 +32,9 @@ class MLP(nn.Cell):
 
 args = parse_args(("pynative", "graph"))
 ms.set_context(mode=ms.GRAPH_MODE if args.mode == "graph" else ms.PYNATIVE_MODE)
+if args.device:
+    ms.set_context(device_target=args.device)
+batch = args.batch or _data.MLP_BATCH
 net = MLP()
 for param, value in zip(net.trainable_params(), _data.weights(_data.MLP_SHAPES)):
     param.set_data(Tensor(value))
@@ -38,6 +42,6 @@ loss_fn = nn.SoftmaxCrossEntropyWithLogits(sparse=True, reduction="mean")
 optimizer = nn.Momentum(net.trainable_params(), learning_rate=_data.LR, momentum=_data.MOMENTUM)
 train_step = nn.TrainOneStepCell(nn.WithLossCell(net, loss_fn), optimizer)
 train_step.set_train()
-x = Tensor(_data.normal((_data.MLP_BATCH, 784)))
-labels = Tensor(_data.labels(_data.MLP_BATCH))
+x = Tensor(_data.normal((batch, 784)))
+labels = Tensor(_data.labels(batch))
 measure("mlp", framework(), args, functools.partial(train_step, x, labels))

@@ -26,6 +26,8 @@ def grad_f(x):
 
 
 args = parse_args(("eager", "jit"))
+if args.device:
+    jax.config.update("jax_default_device", jax.devices(args.device.lower())[0])
 step_fn = jax.jit(grad_f) if args.mode == "jit" else grad_f
 x = jnp.asarray(_data.TUTORIAL_X)
 measure("tutorial_grad", "jax", args, lambda: step_fn(x))

@@ -39,6 +39,8 @@ class GradNet(nn.Cell):
 
 args = parse_args(("pynative", "graph"))
 ms.set_context(mode=ms.GRAPH_MODE if args.mode == "graph" else ms.PYNATIVE_MODE)
+if args.device:
+    ms.set_context(device_target=args.device)
 grad_net = GradNet(Net())
 x = Tensor(_data.TUTORIAL_X)
 measure("tutorial_grad", framework(), args, functools.partial(grad_net, x))
