@@ -94,6 +94,43 @@ def test_static_python_arguments_are_part_of_the_key():
     assert count == 2 and [arr(r).tolist() for r in results] == [[4.0], [9.0], [8.0]]
 
 
+def test_argument_structure_and_static_types_are_part_of_the_key():
+    @ms.jit
+    def total(xs, n):
+        out = xs[0] * n
+        for x in xs[1:]:
+            out = out + x
+        return out
+
+    pair = (f32(1.0), f32(2.0))
+    count, results = traces(total, (pair, 2), (pair, 2), (list(pair), 2), (pair + (f32(3.0),), 2), (pair, 2.0),
+                            (pair, True), (pair, 2))
+    assert count == 5  # tuple vs list, length, and int vs float vs bool each trace; repeats do not
+    assert [arr(r).tolist() for r in results] == [[4.0], [4.0], [4.0], [7.0], [4.0], [3.0], [4.0]]
+
+
+def test_parameter_dtype_change_retraces():
+    net = Scale()
+    ms.set_context(mode=ms.GRAPH_MODE)
+    net(f32(1, 1))
+    net.w.data = Tensor(np.array([2.0, 3.0], np.float64))  # no cast, unlike set_data
+    count, (out,) = traces(net, (f32(1, 1),))
+    assert count == 1 and out.dtype == ms.float64
+
+
+def test_compiled_function_inside_a_jax_trace_runs_inline():
+    @ms.jit
+    def double(x):
+        return x * 2
+
+    def raw(a):
+        return double(Tensor._from_raw(a))._data
+
+    double(f32(1.0, 2.0))
+    count, (out,) = traces(jax.jit(raw), (jax.numpy.ones(2, np.float32),))
+    assert count == 0 and np.asarray(out).tolist() == [2.0, 2.0]
+
+
 def test_training_flag_of_called_cells_is_guarded():
     class Outer(nn.Cell):
         def __init__(self):

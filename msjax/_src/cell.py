@@ -481,10 +481,18 @@ class Cell:
         if jit.graph_depth:  # being compiled: run the graph-mode construct (Tensor control flow -> lax)
             jit.note_cell_call(self)
             construct = jit.graph_version(self.construct)
-        elif not context.is_pynative() and not jit.tracing_now((args, kwargs)):
-            return self._graph_call(*args, **kwargs)  # GRAPH_MODE, top level: compiled (MindSpore runs no hooks here)
+        elif not context.is_pynative():  # GRAPH_MODE: compiled at top level (MindSpore runs no hooks there)
+            compiled = self.__dict__.get("_msjax_compiled") or self._compiled_construct()
+            return compiled(self, *args, **kwargs)
         else:
             construct = self.construct
+        return self._run_construct(construct, args, kwargs)
+
+    def _run_uncompiled(self, *args, **kwargs):
+        """A GRAPH_MODE call inside something that traces already (a transform, JAX's jit): part of that program."""
+        return self._run_construct(self.construct, args, kwargs)
+
+    def _run_construct(self, construct, args, kwargs):
         if not (self._forward_pre_hook or self._forward_hook or self._has_bprop or self._backward_hook
                 or self._backward_pre_hook):
             return construct(*args, **kwargs)
@@ -512,12 +520,11 @@ class Cell:
             self._run_always_called_hooks(args, kwargs, output, called_always)
             raise
 
-    def _graph_call(self, *args, **kwargs):
-        compiled = self.__dict__.get("_msjax_compiled")
-        if compiled is None:
-            compiled = jit.JitFunction(type(self).construct, name=f"{type(self).__name__}.construct")
-            object.__setattr__(self, "_msjax_compiled", compiled)
-        return compiled(self, *args, **kwargs)
+    def _compiled_construct(self):
+        compiled = jit.JitFunction(type(self).construct, name=f"{type(self).__name__}.construct",
+                                   inline=Cell._run_uncompiled)
+        object.__setattr__(self, "_msjax_compiled", compiled)
+        return compiled
 
     def _run_always_called_hooks(self, args, kwargs, output, called):
         with_kwargs = self._forward_hook_with_kwargs

@@ -352,8 +352,11 @@ class _GradFunction:
         self.weights = weights
 
     def __call__(self, *args, **kwargs):
-        if not context.is_pynative() and not jit.tracing_now((args, kwargs)):
-            return _compiled(self, "GradOperation", self.weights)(*args, **kwargs)
+        if not context.is_pynative():  # compiled, unless part of an enclosing trace (then `_gradients` runs inline)
+            return _compiled(self, "GradOperation")(*args, **kwargs)
+        return self._gradients(*args, **kwargs)
+
+    def _gradients(self, *args, **kwargs):
         op = self.grad_op
         pynative = context.is_pynative()
         _check_callable(self.fn, pynative)
@@ -387,11 +390,11 @@ class _GradFunction:
         return pack_grad_operation(op, positions, input_grads, weight_grads, bare_weight)
 
 
-def _compiled(transform, name, weights):
+def _compiled(transform, name):
     """GRAPH_MODE: the whole gradient computation of ``transform`` as one compiled function (cached on it)."""
     compiled = transform.__dict__.get("_compiled")
     if compiled is None:
-        compiled = jit.JitFunction(transform.__call__, name=name, convert=False,
+        compiled = jit.JitFunction(transform._gradients, name=name, convert=False,
                                    candidates=transform.lift_candidates)
         transform._compiled = compiled
     return compiled
@@ -478,8 +481,11 @@ class _Grad:
         self.with_value = with_value
 
     def __call__(self, *args, **kwargs):
-        if not context.is_pynative() and not jit.tracing_now((args, kwargs)):
-            return _compiled(self, "grad", self.weights)(*args, **kwargs)
+        if not context.is_pynative():  # compiled, unless part of an enclosing trace (then `_gradients` runs inline)
+            return _compiled(self, "grad")(*args, **kwargs)
+        return self._gradients(*args, **kwargs)
+
+    def _gradients(self, *args, **kwargs):
         pynative = context.is_pynative()
         for name in ("has_aux", "return_ids", "sens_param"):
             _check_bool(name, getattr(self, name))

@@ -11,10 +11,14 @@ global or a closure) would be baked in as constants, so the trace is redone with
 front (the Cell's own Parameters, Parameter arguments, Cells in the function's globals and closure) make that rare.
 Parameters written during the call are outputs of the compiled function and are assigned after it returns.
 
-A cached call is then: compute the signature, check the guards, gather ``[p._value for p in params]``, call the
-compiled executable, assign the written values. Code that needs a concrete value while compiling (``asnumpy()``,
-``int(t)``, a Tensor-conditioned ``while`` under a gradient) makes that signature run eagerly instead, with a
-one-time warning naming the line.
+A cached call is a flat walk (no pytree is built): a *fast key* from the positional arguments (Tensors' shapes and
+dtypes, Cells and Parameters by identity, Python scalars by value, tuples and lists element by element), one dict
+lookup, the guards (which also gather the Parameters' values), the executable's C++ dispatcher called on the flat
+values, the written values assigned, the output rebuilt from a structure recorded at trace time. Keyword arguments,
+tracers and other argument types take the full path (`_signature`), which also decides whether the call is part of
+an enclosing trace (then the function runs inline). Code that needs a concrete value while compiling
+(``asnumpy()``, ``int(t)``, a Tensor-conditioned ``while`` under a gradient) makes that signature run eagerly
+instead, with a one-time warning naming the line.
 """
 from __future__ import annotations
 
@@ -174,65 +178,144 @@ def _cell_has_contents(cell) -> bool:
 # --- compiled entries ------------------------------------------------------------------------------------------
 
 class _Entry:
-    __slots__ = ("params", "param_guards", "cells", "cell_guards", "compiled", "written", "out_leaves", "out_slots",
-                 "out_tree")
+    """One compiled program and what a call of it needs, all computed when it was traced."""
 
-    def guards_hold(self) -> bool:
-        for param, (shape, dtype, requires_grad) in zip(self.params, self.param_guards):
+    __slots__ = ("params", "avals", "seen_avals", "requires_grads", "cells", "trainings", "compiled", "call", "written",
+                 "n_out", "out_leaves", "out_slots", "out_tree", "single")
+
+    def lifted_values(self):
+        """The lifted Parameters' values when the guards hold, else None. JAX shares aval objects between arrays
+        (an executable's outputs, equal constants), so an aval seen last time needs no shape check."""
+        values = []
+        seen, requires_grads = self.seen_avals, self.requires_grads
+        for i, param in enumerate(self.params):
             value = param._value
-            if value.shape != shape or value.dtype != dtype or param.requires_grad != requires_grad:
-                return False
-        for cell, training in zip(self.cells, self.cell_guards):
+            if value.aval is not seen[i]:
+                shape, dtype = self.avals[i]
+                if value.shape != shape or value.dtype != dtype:
+                    return None
+                seen[i] = value.aval
+            if param.requires_grad != requires_grads[i]:
+                return None
+            values.append(value)
+        for cell, training in zip(self.cells, self.trainings):
             if cell.training != training:
-                return False
-        return True
+                return None
+        return values
 
-    def run(self, tensors):
-        if state._frames:
-            values = [p._data for p in self.params]
-        else:
-            values = [p._value for p in self.params]
-        outs, written_values = self.compiled(values, [t._data for t in tensors])
-        state.write_back(self.written, written_values)
+    def run(self, values, datas):
+        """Call the executable (outside any frame: a JitFunction inside one runs inline), assign the written
+        Parameters, build the output."""
+        if self.single:
+            return Tensor._from_raw(self.call(*values, *datas))
+        outs = self.call(*values, *datas)
+        for param, value in zip(self.written, outs[self.n_out:]):
+            param._value = value
         leaves = list(self.out_leaves)
         for slot, value in zip(self.out_slots, outs):
             leaves[slot] = Tensor._from_raw(value)
-        return jax.tree_util.tree_unflatten(self.out_tree, leaves)
+        return self.out_tree.unflatten(leaves)
 
 
 _EAGER = object()
+# Argument types a call's fast key takes by value (with the type: 1, 1.0 and True differ) and by identity (their
+# Parameters are lifted and guarded, and the entry holds them, so an id is never reused while it is cached).
+_ARRAY = type(jax.numpy.zeros(()))
+_VALUE_TYPES = frozenset((int, float, bool, str, type(None)))
+_IDENTITY_TYPES: set = set()
+
+
+def _fast_key(args, key: list, datas: list) -> bool:
+    """Append the key parts of positional ``args`` to ``key`` and their Tensors' arrays to ``datas`` (in the order
+    of `_signature`'s leaves). False for an argument only the full signature handles."""
+    for arg in args:
+        kind = type(arg)
+        if kind is Tensor:
+            data = arg._data
+            if type(data) is not _ARRAY:  # a tracer (or a NumPy array): the full path decides
+                return False
+            aval = data.aval
+            key.append(aval.shape)
+            key.append(aval.dtype)
+            datas.append(data)
+        elif kind in _IDENTITY_TYPES:
+            key.append(id(arg))
+        elif kind in _VALUE_TYPES:
+            key.append(kind)
+            key.append(arg)
+        elif kind is tuple or kind is list:
+            key.append(kind)
+            key.append(len(arg))
+            if not _fast_key(arg, key, datas):
+                return False
+        elif isinstance(arg, (Parameter, _cell_class())):
+            _IDENTITY_TYPES.add(kind)
+            key.append(id(arg))
+        else:
+            return False
+    return True
 
 
 class JitFunction:
-    """A function compiled per call signature (see the module docstring). ``fn`` may take a Cell as ``self``."""
+    """A function compiled per call signature (see the module docstring). ``fn`` may take a Cell as ``self``.
 
-    def __init__(self, fn, name=None, *, convert=True, candidates=None):
+    ``inline`` runs instead when the call is part of an enclosing trace or transform (default: ``fn``, in its graph
+    version when ``convert``)."""
+
+    def __init__(self, fn, name=None, *, convert=True, candidates=None, inline=None):
         self.fn = fn
         self.name = name or getattr(fn, "__qualname__", getattr(fn, "__name__", repr(fn)))
         self._run = graph_version if convert else (lambda f: f)  # msjax's own transforms are not converted
+        self._inline = inline
         self._candidates = candidates  # callable giving more Parameters to lift (a transform's weights)
-        self._entries: dict = {}
+        self._entries: dict = {}  # full signature -> list of entries (or _EAGER)
+        self._fast: dict = {}  # fast key of all-positional calls -> the same lists
         self.trace_count = 0
         functools.update_wrapper(self, fn, updated=())
 
     def __get__(self, obj, objtype=None):
         if obj is None:
             return self
-        return functools.partial(self.__call__, obj)
+        return types.MethodType(self, obj)
 
     def __call__(self, *args, **kwargs):
+        # The hot path: a flat walk of the positional arguments, one dict lookup, the guards, the executable.
+        if not (kwargs or state._frames or graph_depth or _eager_depth):
+            key = [context.is_pynative(), bprop.registry_version]
+            datas: list = []
+            if _fast_key(args, key, datas):
+                for entry in self._fast.get(tuple(key), ()):
+                    values = entry.lifted_values()
+                    if values is not None:
+                        return entry.run(values, datas)
+        return self._call(args, kwargs)
+
+    def _call(self, args, kwargs):
         if tracing_now((args, kwargs)):
+            if self._inline is not None:
+                return self._inline(*args, **kwargs)
             return self._run(self.fn)(*args, **kwargs)
         key, tensors, leaves, tree = _signature(args, kwargs)
         entries = self._entries.get(key)
-        if entries is not _EAGER:
-            for entry in entries or ():
-                if entry.guards_hold():
-                    return entry.run(tensors)
-            entry = self._compile(key, args, kwargs, leaves, tree)
-            if entry is not _EAGER:
-                return entry.run(tensors)
-        return self._run_eagerly(args, kwargs)
+        if entries is _EAGER:
+            return self._run_eagerly(args, kwargs)
+        if entries is None:
+            entries = self._entries[key] = []
+        fast_key = [context.is_pynative(), bprop.registry_version]
+        if not kwargs and _fast_key(args, fast_key, []):
+            self._fast[tuple(fast_key)] = entries
+        datas = [t._data for t in tensors]
+        for entry in entries:
+            values = entry.lifted_values()
+            if values is not None:
+                return entry.run(values, datas)
+        entry = self._compile(key, args, kwargs, leaves, tree)
+        if entry is _EAGER:
+            return self._run_eagerly(args, kwargs)
+        out = entry.run(entry.lifted_values(), datas)
+        # Compiled.__call__ makes its C++ dispatcher on the first call and then only forwards to it: call it directly.
+        entry.call = getattr(entry.compiled, "_call", None) or entry.compiled
+        return out
 
     def _run_eagerly(self, args, kwargs):
         global _eager_depth
@@ -249,17 +332,19 @@ class JitFunction:
             params += [p for p in self._candidates() if isinstance(p, Parameter) and id(p) not in known]
         for _ in range(4):
             try:
-                entry, read = self._trace(params, leaves, tree)
+                entry, read, traced = self._trace(params, leaves, tree)
             except Exception as error:  # noqa: BLE001 (only the compile-time failures below are absorbed)
                 if not _needs_eager(error):
                     raise
+                self._entries[key].clear()  # the fast keys sharing the list find nothing either
                 self._entries[key] = _EAGER
                 _warn_eager(self.name, error)
                 return _EAGER
             lifted = {id(p) for p in params}
             missing = [p for p in read if id(p) not in lifted]
             if not missing:
-                self._entries.setdefault(key, []).append(entry)
+                entry.compiled = entry.call = traced.lower().compile()
+                self._entries[key].append(entry)
                 return entry
             params = params + missing  # reached through a global or closure: lift it and trace again
         raise RuntimeError(f"msjax could not find the Parameters '{self.name}' reads; please report this.")
@@ -271,43 +356,51 @@ class JitFunction:
         tensor_slots = [i for i, leaf in enumerate(leaves) if isinstance(leaf, Tensor) and
                         not isinstance(leaf, Parameter)]
         fn = self._run(self.fn)
+        n_params = len(params)
         record: dict = {}
 
-        def pure(param_values, tensor_values):
+        def pure(*values):  # flat: the Parameters' values, then the Tensor arguments'; returns outputs + writes
             filled = list(leaves)
-            for slot, value in zip(tensor_slots, tensor_values):
+            for slot, value in zip(tensor_slots, values[n_params:]):
                 filled[slot] = Tensor._from_raw(value)
             args, kwargs = jax.tree_util.tree_unflatten(tree, filled)
-            with state.Frame(params, param_values, record_reads=True) as frame:
+            with state.Frame(params, values[:n_params], record_reads=True) as frame:
                 out = fn(*args, **kwargs)
                 out_leaves, out_tree = jax.tree_util.tree_flatten(out, is_leaf=_is_tensor)
                 out_slots = [i for i, leaf in enumerate(out_leaves) if isinstance(leaf, (Tensor, jax.Array))]
                 out_values = [getattr(out_leaves[i], "_data", out_leaves[i]) for i in out_slots]
             written, written_values = frame.writes()
+            single = len(out_slots) == 1 and out_tree == _ONE_LEAF and not written
             record.update(out_leaves=out_leaves, out_tree=out_tree, out_slots=out_slots, written=written,
-                          read=frame.reads())
-            return out_values, written_values
+                          read=frame.reads(), single=single)
+            return out_values[0] if single else out_values + written_values
 
         previous_cells, _called_cells = _called_cells, []
         graph_depth += 1
         _trace_count += 1
         self.trace_count += 1
         try:
-            traced = jax.jit(pure).trace([p._value for p in params], [leaves[i]._data for i in tensor_slots])
+            traced = jax.jit(pure).trace(*[p._value for p in params], *[leaves[i]._data for i in tensor_slots])
             cells = _called_cells
         finally:
             graph_depth -= 1
             _called_cells = previous_cells
-        entry.param_guards = [(p._value.shape, p._value.dtype, p.requires_grad) for p in params]
+        entry.seen_avals = [p._value.aval for p in params]
+        entry.avals = [(aval.shape, aval.dtype) for aval in entry.seen_avals]
+        entry.requires_grads = [p.requires_grad for p in params]
         Cell = _cell_class()
         entry.cells = list({id(c): c for c in cells + [x for x in leaves if isinstance(x, Cell)]}.values())
-        entry.cell_guards = [c.training for c in entry.cells]
+        entry.trainings = [c.training for c in entry.cells]
         entry.written = record["written"]
+        entry.n_out = len(record["out_slots"])
         entry.out_leaves = [None if isinstance(leaf, (Tensor, jax.Array)) else leaf for leaf in record["out_leaves"]]
         entry.out_slots = record["out_slots"]
         entry.out_tree = record["out_tree"]
-        entry.compiled = traced.lower().compile()
-        return entry, record["read"]
+        entry.single = record["single"]
+        return entry, record["read"], traced
+
+
+_ONE_LEAF = jax.tree_util.tree_structure(0)
 
 
 def graph_version(fn):
