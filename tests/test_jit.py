@@ -371,3 +371,24 @@ def test_forward_mode_transforms_compile_in_graph_mode():
     for a, b in zip(jax.tree_util.tree_leaves(graph), jax.tree_util.tree_leaves(eager)):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b))
     assert traces(lambda: ms.jvp(net, x, v), ())[0] == 0
+
+
+def test_gradient_transforms_made_every_call_share_one_trace():
+    ms.set_context(mode=ms.GRAPH_MODE)
+    try:
+        net = nn.Dense(3, 2)
+        x = Tensor(np.ones((1, 3), np.float32))
+
+        def loss(x):
+            return net(x).sum()
+
+        before = ms.trace_count()
+        grads = [ms.grad(loss, None, net.trainable_params())(x) for _ in range(3)]
+        grads += [ops.GradOperation(get_by_list=True)(net, net.trainable_params())(x) for _ in range(3)]
+        assert ms.trace_count() - before == 2
+        for g in grads[1:]:
+            np.testing.assert_array_equal(g[0].asnumpy(), grads[0][0].asnumpy())
+        ms.grad(loss, 0)(x)  # other settings: their own trace
+        assert ms.trace_count() - before == 3
+    finally:
+        ms.set_context(mode=ms.PYNATIVE_MODE)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+import weakref
 
 import jax
 import jax.numpy as jnp
@@ -351,6 +352,10 @@ class _GradFunction:
         self.fn = fn
         self.weights = weights
 
+    def settings(self):
+        op = self.grad_op
+        return type(self), op.get_all, op.get_by_list, op.sens_param, _weights_key(self.weights)
+
     def __call__(self, *args, **kwargs):
         if not context.is_pynative():  # compiled, unless part of an enclosing trace (then `_gradients` runs inline)
             return _compiled(self, "GradOperation")(*args, **kwargs)
@@ -391,13 +396,35 @@ class _GradFunction:
 
 
 def _compiled(transform, name):
-    """GRAPH_MODE: the whole gradient computation of ``transform`` as one compiled function (cached on it)."""
+    """GRAPH_MODE: the whole gradient computation of ``transform`` as one compiled function, cached on it and shared
+    by equal transforms of the same function (``ms.grad(f)(x)`` in a loop makes a new transform every call)."""
     compiled = transform.__dict__.get("_compiled")
+    if compiled is not None:
+        return compiled
+    try:
+        shared = _SHARED_COMPILED.setdefault(transform.fn, {})
+        key = transform.settings()
+        compiled = shared.get(key)
+    except TypeError:  # a function that takes no weak reference, or unhashable settings
+        shared = key = None
     if compiled is None:
         compiled = jit.JitFunction(transform._gradients, name=name, convert=False,
                                    candidates=transform.lift_candidates)
-        transform._compiled = compiled
+        if shared is not None:
+            shared[key] = compiled
+    transform._compiled = compiled
     return compiled
+
+
+# function or Cell -> {transform settings: JitFunction}; the JitFunction keeps its first transform, hence the weight
+# objects named in the settings, alive.
+_SHARED_COMPILED = weakref.WeakKeyDictionary()
+
+
+def _weights_key(weights):
+    if weights is None or isinstance(weights, Tensor):
+        return id(weights)
+    return type(weights), tuple(id(w) for w in weights)
 
 
 
@@ -479,6 +506,10 @@ class _Grad:
         self.fn, self.grad_position, self.weights = fn, grad_position, weights
         self.has_aux, self.return_ids, self.sens_param = has_aux, return_ids, sens_param
         self.with_value = with_value
+
+    def settings(self):
+        return (type(self), self.grad_position, self.has_aux, self.return_ids, self.sens_param, self.with_value,
+                _weights_key(self.weights))
 
     def __call__(self, *args, **kwargs):
         if not context.is_pynative():  # compiled, unless part of an enclosing trace (then `_gradients` runs inline)

@@ -738,10 +738,13 @@ _NOT_WRAPPED = {"super", "locals", "vars", "globals", "eval", "exec", "dir"}  # 
 
 def _parse(code):
     """The FunctionDef of ``code`` with the file's line numbers, or None without source (REPL, lambda, exec)."""
-    try:
-        lines, start = inspect.getsourcelines(code)
-    except (OSError, TypeError):
+    # linecache + getblock, as inspect.getsourcelines does for a code object, minus its search of every module in
+    # sys.modules for the file's owner (tens of milliseconds per first call)
+    source = linecache.getlines(code.co_filename)
+    start = code.co_firstlineno
+    if not source or start > len(source):
         return None
+    lines = inspect.getblock(source[start - 1:])
     indented = lines[0][:1].isspace()
     try:  # a method's source is indented: parse it inside an `if` to keep its columns
         tree = ast.parse("if 1:\n" + "".join(lines) if indented else "".join(lines))
