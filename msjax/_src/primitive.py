@@ -36,7 +36,7 @@ class Primitive:
     # Eager calls run the kernel as one compiled XLA call (see `_compiled_kernel`). Ops whose kernel reads input
     # values (index range checks, shapes from Tensors), draws random keys or writes state set this to False.
     compile_eagerly = False
-    _fast_kernel = None  # (attrs, argument count, jitted kernel) of the last all-array call
+    _fast_kernel = None  # (attrs, argument pattern, jitted kernel) of the last call `apply` can repeat unchecked
     _attrs_key = None    # (attrs, their cache key)
 
     def __init_subclass__(cls, **kwargs):
@@ -176,6 +176,22 @@ soft_ints_active = 0
 
 def apply(prim, args, kwargs=None):
     """Run ``prim`` on ``args``: check, pick kernel or custom rule, and wrap the result in Tensors."""
+    fast = prim._fast_kernel
+    if (fast is not None and not kwargs and fast[0] is prim.attrs and len(fast[1]) == len(args)
+            and not soft_ints_active and not (custom_rules and prim.name in custom_rules)):
+        # the last call's pattern again (Tensors on concrete arrays, the same immutable static objects): its
+        # argument checks hold for this call too
+        raw_args = []
+        for arg, expected in zip(args, fast[1]):
+            if expected is _ARRAY:
+                if type(arg) is not Tensor or type(arg._data) is not _CONCRETE_ARRAY:
+                    break
+                raw_args.append(arg._data)
+            elif arg is not expected:
+                break
+        else:
+            out = fast[2](*raw_args)
+            return Tensor._from_raw(out) if type(out) is _CONCRETE_ARRAY else wrap(out)
     _check_inputs(prim, args)
     if soft_ints_active:
         if has_soft(args):
@@ -203,7 +219,7 @@ _COMPILED_PER_OP = 64
 
 def _compiled_kernel(prim, raw_args, kwargs):
     """(jitted kernel, its array arguments), or None to run eagerly (jit tracers, unhashable arguments, full
-    cache). The common call -- arrays only, no keywords -- finds its kernel on the instance without building a key."""
+    cache). Remembers the call's pattern on the instance for `apply`'s fast path."""
     statics = None
     for index, value in enumerate(raw_args):
         if type(value) is _CONCRETE_ARRAY:
@@ -215,10 +231,6 @@ def _compiled_kernel(prim, raw_args, kwargs):
         if statics is None:
             statics = []
         statics.append((index, value))
-    if statics is None and not kwargs:
-        fast = prim._fast_kernel
-        if fast is not None and fast[0] is prim.attrs and fast[1] == len(raw_args):
-            return fast[2], raw_args
     statics = statics or []
     attrs_key = prim._attrs_key
     if attrs_key is None or attrs_key[0] is not prim.attrs:
@@ -234,11 +246,19 @@ def _compiled_kernel(prim, raw_args, kwargs):
             return None
         compiled = cache[key] = jax.jit(functools.partial(_run_kernel, prim, tuple(statics), len(raw_args),
                                                           kwargs or {}))
-    if not statics and not kwargs:
-        prim._fast_kernel = (prim.attrs, len(raw_args), compiled)
+    if not kwargs and all(type(value) in _IMMUTABLE_STATICS for _, value in statics):
+        pattern = [_ARRAY] * len(raw_args)
+        for index, value in statics:
+            pattern[index] = value
+        prim._fast_kernel = (prim.attrs, tuple(pattern), compiled)
+    if not statics:
         return compiled, raw_args
     static_positions = {index for index, _ in statics}
     return compiled, [value for index, value in enumerate(raw_args) if index not in static_positions]
+
+
+# Static arguments `apply` may recognise by identity on its fast path (an identical object of these types is equal).
+_IMMUTABLE_STATICS = (type(None), bool, int, float, str)
 
 
 def _typed(pairs):
