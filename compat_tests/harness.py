@@ -11,12 +11,16 @@ programs (`TRAINING_RTOL`) compare at rtol 1e-4: float32 sums in a different ord
 """
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +117,13 @@ def exception_type(stderr: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=None)
+def _compilation_cache() -> str:
+    folder = tempfile.mkdtemp(prefix="msjax-compat-xla-cache-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def run_program(program: str, python: str, *, via_msjax: bool, mode: str = "pynative") -> dict:
     """Run ``program`` (a path relative to the repo) in ``mode`` and return what it printed and how it ended."""
     path = ROOT / program
@@ -121,6 +132,10 @@ def run_program(program: str, python: str, *, via_msjax: bool, mode: str = "pyna
     env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", GLOG_v="3")
     if via_msjax:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+        # One JAX compilation cache for all msjax runs of a test session: a program's GRAPH run and later programs
+        # load the op kernels earlier runs compiled instead of compiling them again (same executables, less time).
+        env.setdefault("JAX_COMPILATION_CACHE_DIR", _compilation_cache())
+        env.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0.02")
     completed = subprocess.run(command, cwd=path.parent, capture_output=True, text=True, env=env,
                                timeout=TIMEOUT_S, preexec_fn=None if via_msjax else _limit_memory)
     return {"stdout": completed.stdout, "exception": exception_type(completed.stderr),
