@@ -1,5 +1,5 @@
-"""Optimizers (SGD, Momentum, Adam, AdamWeightDecay): every update checked step by step against numpy re-implementations
-of MindSpore's formulas written here (checked against MindSpore 2.10's numbers in
+"""Optimizers (SGD, Momentum, Adam, AdamWeightDecay, RMSProp, Adagrad): every update checked step by step against
+numpy re-implementations of MindSpore's formulas written here (checked against MindSpore 2.10's numbers in
 compat_tests/goldens/compat_tests__programs__nn_optimizers.json), state Parameters (names, dtypes, values), parameter
 groups, learning-rate forms, the weight-decay filter, the result and errors of ``optimizer(grads)``, and the step
 under ms.jit / GRAPH_MODE."""
@@ -507,7 +507,7 @@ def test_constructor_errors():
         (lambda: nn.Momentum(ps, 0.1, -0.9), ValueError, "For 'Momentum'"),
         (lambda: nn.Adam(ps, beta1=1.0), ValueError, "For 'Adam', the 'beta1' must be in range"),
         (lambda: nn.Adam(ps, beta2=1), TypeError, "For 'Adam', the type of 'beta2' should be 'float'"),
-        (lambda: nn.Adam(ps, eps=0.0), ValueError, "For 'Adam', the 'eps' must be a positive"),
+        (lambda: nn.Adam(ps, eps=0.0), ValueError, "For 'Adam', the 'eps' must be float and must > 0"),
         (lambda: nn.Adam(ps, foo=True), KeyError, "For 'Adam', invalid keys"),
         (lambda: nn.AdamWeightDecay(ps, beta1=0.0), ValueError, "For 'AdamWeightDecay', the 'beta1'"),
     ]
@@ -537,6 +537,8 @@ MAKERS = {
     "Momentum": lambda p: nn.Momentum(p, learning_rate=0.1, momentum=0.9),
     "Adam": lambda p: nn.Adam(p, learning_rate=0.05),
     "AdamWeightDecay": lambda p: nn.AdamWeightDecay(p, learning_rate=[0.05, 0.04, 0.03, 0.02, 0.01], weight_decay=0.1),
+    "RMSProp": lambda p: nn.RMSProp(p, learning_rate=nn.ExponentialDecayLR(0.05, 0.9, 2), momentum=0.5, centered=True),
+    "Adagrad": lambda p: nn.Adagrad(p, learning_rate=0.2, weight_decay=0.01),
 }
 
 
@@ -602,3 +604,140 @@ def test_optimizer_alone_under_jit_writes_its_state_back():
         np.testing.assert_allclose(opt.moment1[0].asnumpy(), ref.slots[0]["moment1"], rtol=2e-5, atol=1e-7)
     assert opt.global_step.asnumpy().tolist() == [3]
     np.testing.assert_allclose(opt.beta1_power.asnumpy(), 0.9 ** 3, rtol=1e-6)
+
+
+# --- RMSProp and Adagrad ------------------------------------------------------------------------------------------
+
+def rmsprop_reference(grads_by_step, lr, decay, momentum, eps, centered, weight_decay=0.0, loss_scale=1.0):
+    """float64 RMSProp over ``two_params()``: weight decay (skipping gamma/beta names) and loss scale as the base."""
+    params = [INITIAL[n].astype(np.float64) for n in NAMES[:2]]
+    ms_ = [np.ones_like(p) for p in params]
+    mom = [np.zeros_like(p) for p in params]
+    mg = [np.zeros_like(p) for p in params]
+    for grads in grads_by_step:
+        for i, g in enumerate(grads):
+            g = (g + weight_decay * loss_scale * params[i]) / loss_scale
+            ms_[i] = decay * ms_[i] + (1 - decay) * g * g
+            denominator = ms_[i] + eps
+            if centered:
+                mg[i] = decay * mg[i] + (1 - decay) * g
+                denominator = denominator - mg[i] * mg[i]
+            mom[i] = momentum * mom[i] + lr * g / np.sqrt(denominator)
+            params[i] = params[i] - mom[i]
+    return params, ms_, mom, mg
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(),
+    dict(learning_rate=0.01, decay=0.8, momentum=0.9, epsilon=1e-6),
+    dict(learning_rate=0.01, centered=True),
+    dict(learning_rate=0.01, momentum=0.5, centered=True, weight_decay=0.1, loss_scale=4.0),
+])
+def test_rmsprop_updates(kwargs):
+    params = two_params()
+    opt = nn.RMSProp(params, **kwargs)
+    grads_by_step = [[g.asnumpy().astype(np.float64) for g in grads_for(s, params)] for s in range(STEPS)]
+    for step in range(STEPS):
+        assert tuple(bool(r) for r in opt(grads_for(step, params))) == (True, True)
+    want, mean_square, moment, mean_grad = rmsprop_reference(
+        grads_by_step, kwargs.get("learning_rate", 0.1), kwargs.get("decay", 0.9), kwargs.get("momentum", 0.0),
+        kwargs.get("epsilon", 1e-10), kwargs.get("centered", False), kwargs.get("weight_decay", 0.0),
+        kwargs.get("loss_scale", 1.0))
+    for i in range(2):
+        np.testing.assert_allclose(params[i].asnumpy(), want[i], rtol=2e-5, atol=1e-6)
+        np.testing.assert_allclose(opt.ms[i].asnumpy(), mean_square[i], rtol=2e-5, atol=1e-7)
+        np.testing.assert_allclose(opt.moment[i].asnumpy(), moment[i], rtol=2e-5, atol=1e-7)
+        if opt.centered:
+            np.testing.assert_allclose(opt.mg[i].asnumpy(), mean_grad[i], rtol=2e-5, atol=1e-7)
+    assert opt.global_step.asnumpy().tolist() == [STEPS]
+
+
+@pytest.mark.parametrize("update_slots", [True, False])
+def test_adagrad_updates(update_slots):
+    params = two_params()
+    opt = nn.Adagrad(params, accum=0.5, learning_rate=0.05, update_slots=update_slots, weight_decay=0.1)
+    want = [INITIAL[n].astype(np.float64) for n in NAMES[:2]]
+    accum = [np.full_like(w, 0.5) for w in want]
+    for step in range(STEPS):
+        grads = grads_for(step, params)
+        opt(grads)
+        for i, g in enumerate(grads):
+            g = g.asnumpy() + 0.1 * want[i]
+            if update_slots:
+                accum[i] = accum[i] + g * g
+            want[i] = want[i] - 0.05 * g / np.sqrt(accum[i])
+    for i in range(2):
+        np.testing.assert_allclose(params[i].asnumpy(), want[i], rtol=2e-5, atol=1e-6)
+        np.testing.assert_allclose(opt.accum[i].asnumpy(), accum[i], rtol=2e-5)
+
+
+def test_rmsprop_and_adagrad_state():
+    rms = nn.RMSProp(make_params(np.float16)[:2], centered=True)
+    assert [n for n, _ in rms.parameters_and_names()] == [
+        "global_step", "learning_rate", "dense.weight", "dense.bias", "mean_grad.dense.weight", "mean_grad.dense.bias",
+        "mean_square.dense.weight", "mean_square.dense.bias", "moment.dense.weight", "moment.dense.bias"]
+    assert all(p.dtype == ms.float16 for p in rms.ms + rms.moment + rms.mg)
+    assert rms.ms[0].asnumpy().tolist() == [[1.0] * 3] * 2 and not rms.moment[1].asnumpy().any()
+    assert (rms.decay, rms.momentum, rms.epsilon, rms.centered) == (0.9, 0.0, 1e-10, True)
+    ada = nn.Adagrad(two_params(), accum=0.25)
+    assert [n for n, _ in ada.parameters_and_names()] == ["global_step", "learning_rate", "dense.weight",
+                                                          "dense.bias", "accum.dense.weight", "accum.dense.bias"]
+    assert ada.accum[1].asnumpy().tolist() == [0.25] * 3 and ada.learning_rate.asnumpy() == np.float32(0.001)
+
+
+@pytest.mark.parametrize("build, error, message", [
+    (lambda ps: nn.RMSProp(ps, decay=1), TypeError, "For 'RMSProp', the type of 'decay' should be 'float', but got "
+                                                    "type 'int'."),
+    (lambda ps: nn.RMSProp(ps, momentum=-0.5), ValueError,
+     "For 'RMSProp', the 'momentum' must be float and must >= 0, but got '-0.5' with type 'float'."),
+    (lambda ps: nn.RMSProp(ps, epsilon=0.0), ValueError, "For 'RMSProp', the 'epsilon' must be float and must > 0"),
+    (lambda ps: nn.RMSProp(ps, centered=1), TypeError, "For 'RMSProp', the type of 'centered' should be 'bool'"),
+    (lambda ps: nn.RMSProp(ps, learning_rate=-0.1), ValueError,
+     "For 'RMSProp', the 'learning rate' must be float and must >= 0, but got '-0.1' with type 'float'."),
+    (lambda ps: nn.Adagrad(ps, accum=1), TypeError, "For 'Adagrad', the type of 'accum' should be 'float'"),
+    (lambda ps: nn.Adagrad(ps, accum=-0.1), ValueError, "For 'Adagrad', the 'accum' must be float and must >= 0"),
+    (lambda ps: nn.Adagrad(ps, update_slots=1), TypeError, "the type of 'update_slots' should be 'bool'"),
+    (lambda ps: nn.Adagrad(ps, loss_scale=0.0), ValueError, "the 'loss_scale' must be float and must > 0"),
+])
+def test_rmsprop_adagrad_constructor_errors(build, error, message):
+    with pytest.raises(error) as info:
+        build(two_params())
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize("make, op", [(lambda ps: nn.RMSProp(ps), "ApplyRMSProp"),
+                                      (lambda ps: nn.RMSProp(ps, centered=True), "ApplyCenteredRMSProp"),
+                                      (lambda ps: nn.Adagrad(ps), "ApplyAdagrad")])
+def test_rmsprop_adagrad_call_errors_leave_parameters_untouched(make, op):
+    params = two_params()
+    opt = make(params)
+    good = grads_for(0, params)
+    mapper = "Map" if op == "ApplyAdagrad" else "HyperMap"
+    with pytest.raises(RuntimeError, match=f"types of arguments in {mapper} must be consistent"):
+        opt(list(good))
+    with pytest.raises(RuntimeError, match="length"):
+        opt(good[:1])
+    with pytest.raises(ValueError, match=f"For '{op}', .*But got 'grad' shape: \\(2, 3\\), 'var' shape: \\(3\\)"):
+        opt((good[0], good[0]))
+    with pytest.raises(TypeError, match=(f"For primitive\\[{op}\\], the input type must be same" if mapper == "HyperMap"
+                                         else "cannot be converted to data type Float64")):
+        opt(tuple(Tensor(g.asnumpy().astype(np.float64)) for g in good))
+    assert state(opt)["global_step"].tolist() == [0]
+    np.testing.assert_array_equal(params[0].asnumpy(), W0)
+    if op == "ApplyAdagrad":                               # narrower and integer gradients are cast
+        opt(tuple(Tensor(g.asnumpy().astype(np.float16)) for g in good))
+        assert state(opt)["global_step"].tolist() == [1]
+    else:
+        with pytest.raises(TypeError, match="name:\\[grad dtype\\]:Tensor\\[Float16\\]"):
+            opt(tuple(Tensor(g.asnumpy().astype(np.float16)) for g in good))
+
+
+def test_adam_amsgrad_ignores_nesterov():
+    """MindSpore's amsgrad kernel has no Nesterov form."""
+    both, plain = two_params(), two_params()
+    opt_both = nn.Adam(both, learning_rate=0.01, use_nesterov=True, use_amsgrad=True)
+    opt_plain = nn.Adam(plain, learning_rate=0.01, use_amsgrad=True)
+    for step in range(3):
+        opt_both(grads_for(step, both))
+        opt_plain(grads_for(step, plain))
+    np.testing.assert_array_equal(both[0].asnumpy(), plain[0].asnumpy())

@@ -19,8 +19,8 @@ from . import dtype as mstype
 from . import jit
 from .cell import Cell
 from .functional import assign
-from .learning_rate import (LearningRateSchedule, _ConvertToCell, _IteratorLearningRate, _LearningRateList,
-                            _WrappedWeightDecay)
+from .containers import CellList
+from .learning_rate import LearningRateSchedule, _ConvertToCell, _IteratorLearningRate, _WrappedWeightDecay
 from .parameter import Parameter, ParameterTuple
 from .tensor import Tensor
 from .validation import ms_dtype_name, shape_list
@@ -30,16 +30,18 @@ _GROUP_KEYS = ["params", "lr", "weight_decay", "order_params", "grad_centralizat
 
 def _check_float(who, name, value, *, positive=False):
     if not isinstance(value, float):
-        raise TypeError(f"For '{who}', the type of '{name}' should be 'float', but got '{type(value).__name__}'.")
+        raise TypeError(f"For '{who}', the type of '{name}' should be 'float', but got type "
+                        f"'{type(value).__name__}'.")
     if value < 0 or (positive and value == 0):
-        kind = "positive" if positive else "non-negative"
-        raise ValueError(f"For '{who}', the '{name}' must be a {kind} float, but got {value}.")
+        raise ValueError(f"For '{who}', the '{name}' must be float and must {'>' if positive else '>='} 0, but got "
+                         f"'{value}' with type 'float'.")
     return value
 
 
 def _check_bool(who, name, value):
     if not isinstance(value, bool):
-        raise TypeError(f"For '{who}', the type of '{name}' should be 'bool', but got '{type(value).__name__}'.")
+        raise TypeError(f"For '{who}', the type of '{name}' should be 'bool', but got type "
+                        f"'{type(value).__name__}'.")
     return value
 
 
@@ -100,7 +102,7 @@ class Optimizer(Cell):
     def _init_opt_attrs(self, learning_rate, parameters, weight_decay):
         weight_decay = self._preprocess_weight_decay(weight_decay)
         if self.is_group_lr:
-            self.learning_rate = (_LearningRateList(self.group_lr) if self.dynamic_lr
+            self.learning_rate = (CellList(self.group_lr, auto_prefix=False) if self.dynamic_lr
                                   else ParameterTuple(self.group_lr))
         else:
             self.learning_rate = self._build_single_lr(learning_rate, "learning_rate")
@@ -128,7 +130,7 @@ class Optimizer(Cell):
     # --- learning rates and weight decay ------------------------------------------------------------------------
     def _preprocess_single_lr(self, learning_rate):
         """A float, a float32 0-d Tensor, or (setting ``dynamic_lr``) a schedule or a float32 1-d Tensor."""
-        if isinstance(learning_rate, (float, int)) and not isinstance(learning_rate, bool):
+        if isinstance(learning_rate, (float, int)):
             return _check_float(self.cls_name, "learning rate", float(learning_rate))
         if isinstance(learning_rate, Tensor) and learning_rate.ndim == 0:
             return Tensor(learning_rate.asnumpy(), mstype.float32)
@@ -485,7 +487,9 @@ def _as_float(who, name, value):
     if not isinstance(value, float):
         raise TypeError(f"For '{who}', the argument '{name}' must be float type, but got {type(value)}.")
     if value < 0.0:
-        raise ValueError(f"For '{who}', the argument '{name}' must be at least 0.0, but got {value}.")
+        # MindSpore words its two SGD checks differently
+        got = f"'{name}' {value}" if name == "dampening" else f"{value}."
+        raise ValueError(f"For '{who}', the argument '{name}' must be at least 0.0, but got {got}")
     return value
 
 
@@ -551,13 +555,14 @@ class Momentum(Optimizer):
 def _check_betas(who, beta1, beta2, eps):
     for name, value in (("beta1", beta1), ("beta2", beta2), ("eps", eps)):
         if not isinstance(value, float):
-            raise TypeError(f"For '{who}', the type of '{name}' should be 'float', but got "
+            raise TypeError(f"For '{who}', the type of '{name}' should be 'float', but got type "
                             f"'{type(value).__name__}'.")
     for name, value in (("beta1", beta1), ("beta2", beta2)):
         if not 0.0 < value < 1.0:
-            raise ValueError(f"For '{who}', the '{name}' must be in range of (0.0, 1.0), but got {value}.")
+            raise ValueError(f"For '{who}', the '{name}' must be in range of (0.0, 1.0), but got {value} with type "
+                             "'float'.")
     if eps <= 0:
-        raise ValueError(f"For '{who}', the 'eps' must be a positive float, but got {eps}.")
+        raise ValueError(f"For '{who}', the 'eps' must be float and must > 0, but got '{eps}' with type 'float'.")
 
 
 class Adam(Optimizer):
@@ -603,8 +608,10 @@ class Adam(Optimizer):
         vhats = self.vhat if self.use_amsgrad else (None,) * self.param_length
         for param, grad, lr, m, v, vhat in zip(self._parameters, gradients, lrs, self.moment1, self.moment2, vhats):
             grad = _gradient("Adam", param._data, grad._data)
+            # amsgrad's kernel (ApplyAdamWithAmsgradV2) has no Nesterov form: use_nesterov is ignored there
             new = _adam(param._data, grad, lr, m._data, v._data, beta1_power, beta2_power, self.beta1._data,
-                        self.beta2._data, self.eps._data, self.use_nesterov, None if vhat is None else vhat._data)
+                        self.beta2._data, self.eps._data, self.use_nesterov and not self.use_amsgrad,
+                        None if vhat is None else vhat._data)
             _assign_all((param, m, v, vhat), new)
         return (True,) * self.param_length
 
