@@ -34,6 +34,12 @@ RTOL, ATOL = 1e-5, 1e-6
 TRAINING_RTOL = {
     "examples/quick_start/quick_start.py": 1e-4,
     "examples/lenet/lenet.py": 1e-4,
+    "examples/lstm_sentiment/lstm_sentiment.py": 1e-4,
+    "examples/transformer_encoder/transformer_encoder.py": 1e-4,
+    # float16 forwards, gradients and a float16 network's training: float16 keeps 11 significant bits (eps 9.8e-4),
+    # and where XLA rounds each float16 op's result MindSpore's CPU kernels (GRAPH_MODE fuses MatMul+BiasAdd) may
+    # round once, so values differ by about one float16 ulp (7.1e-4 relative at most, seen); two ulps allowed.
+    "compat_tests/programs/amp_loss_scale.py": 2e-3,
 }
 TIMEOUT_S = 600
 
@@ -80,7 +86,7 @@ def programs() -> list[str]:
     found = []
     for directory in PROGRAM_DIRS:
         for path in sorted(directory.rglob("*.py")):
-            if path.name.startswith("_"):
+            if path.name.startswith("_") or "rewritten_network" in path.parts:  # MindSpore's amp O1 output
                 continue
             found.append(path.relative_to(ROOT).as_posix())
     return found

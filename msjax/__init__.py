@@ -46,6 +46,12 @@ from msjax._src.checkpoint import save_checkpoint, load_checkpoint, load_param_i
 
 __all__ += ["save_checkpoint", "load_checkpoint", "load_param_into_net"]
 
+from msjax._src.safetensors import ckpt_to_safetensors, safetensors_to_ckpt  # noqa: E402
+
+__all__ += ["ckpt_to_safetensors", "safetensors_to_ckpt"]
+
+from msjax import amp  # noqa: E402,F401
+
 from msjax.train.model import Model  # noqa: E402
 from msjax.train.callback import *  # noqa: E402,F401,F403  (MindSpore exports train's callbacks and metrics at top level)
 from msjax.train.metrics import *  # noqa: E402,F401,F403

@@ -200,8 +200,6 @@ def test_unsupported_options_raise(tmp_path):
     net = Small()
     with pytest.raises(NotImplementedError, match="encrypted"):
         ms.save_checkpoint(net, str(tmp_path / "a"), enc_key=b"0123456789abcdef")
-    with pytest.raises(NotImplementedError, match="safetensors"):
-        ms.save_checkpoint(net, str(tmp_path / "a"), format="safetensors")
     assert not os.listdir(tmp_path)
     with pytest.raises(ValueError, match="must be isinstance of"):
         ms.save_checkpoint(net, str(tmp_path / "a"), enc_key="key")

@@ -12,6 +12,7 @@ import warnings
 from collections import OrderedDict
 
 from . import context, jit, state
+from . import dtype as mstype
 from . import hooks as backward_hooks
 from .parameter import Parameter, ParameterTuple, check_str_by_regular, is_generated_name
 from .tensor import Tensor
@@ -369,7 +370,15 @@ class Cell:
         return self
 
     def to_float(self, dst_type):
-        object.__setattr__(self, "_float_dtype", dst_type)
+        """Run this Cell and its sub-Cells in ``dst_type`` (float16, bfloat16 or float32 again); see `amp`."""
+        from . import amp
+        amp.check_to_float(dst_type)
+        flags = {"fp16": dst_type == mstype.float16, "fp32": dst_type == mstype.float32,
+                 "bf16": dst_type == mstype.bfloat16}
+        for _, cell in self.cells_and_names():
+            cell.add_flags(**flags)
+            object.__setattr__(cell, "_mixed_precision", dst_type)
+            cell.__dict__.pop("_msjax_compiled", None)
         return self
 
     def recompute(self, **kwargs):
@@ -493,6 +502,13 @@ class Cell:
         return self._run_construct(self.construct, args, kwargs)
 
     def _run_construct(self, construct, args, kwargs):
+        dtype = self.__dict__.get("_mixed_precision")
+        if dtype is not None:  # to_float: casts around the call (amp.py)
+            from . import amp
+            return amp.run_in_precision(self, dtype, self._run_hooked, construct, args, kwargs)
+        return self._run_hooked(construct, args, kwargs)
+
+    def _run_hooked(self, construct, args, kwargs):
         if not (self._forward_pre_hook or self._forward_hook or self._has_bprop or self._backward_hook
                 or self._backward_pre_hook):
             return construct(*args, **kwargs)
@@ -521,10 +537,18 @@ class Cell:
             raise
 
     def _compiled_construct(self):
-        compiled = jit.JitFunction(type(self).construct, name=f"{type(self).__name__}.construct",
+        fn, convert = type(self).construct, True
+        if self.__dict__.get("_mixed_precision") is not None:  # the casts are part of the compiled program
+            fn, convert = Cell._run_compiled_in_precision, False
+        compiled = jit.JitFunction(fn, name=f"{type(self).__name__}.construct", convert=convert,
                                    inline=Cell._run_uncompiled)
         object.__setattr__(self, "_msjax_compiled", compiled)
         return compiled
+
+    def _run_compiled_in_precision(self, *args, **kwargs):
+        from . import amp
+        return amp.run_in_precision(self, self._mixed_precision, lambda construct, a, k: construct(*a, **k),
+                                    jit.graph_version(self.construct), args, kwargs)
 
     def _run_always_called_hooks(self, args, kwargs, output, called):
         with_kwargs = self._forward_hook_with_kwargs

@@ -22,6 +22,7 @@ import numpy as np
 
 from . import checkpoint_proto as proto
 from . import dtype as mstype
+from . import safetensors
 from .cell import Cell
 from .parameter import Parameter
 from .tensor import Tensor
@@ -125,6 +126,15 @@ def _check_load_file(file, format):
             raise ValueError(f"For 'load_checkpoint', the checkpoint file: {file} does not exist, please check "
                              "whether the 'ckpt_file_name' is correct.")
     return file
+
+
+def _check_safetensors_defaults(func, **given):
+    """MindSpore's refusal of the encryption arguments for safetensors files."""
+    defaults = {"enc_key": None, "dec_key": None, "enc_mode": "AES-GCM", "dec_mode": "AES-GCM"}
+    for name, value in given.items():
+        if value != defaults[name]:
+            raise ValueError(f"For '{func}', when format is 'safetensors', the parameter '{name}' must be set to "
+                             f"default value '{defaults[name]}', but got '{value}'.")
 
 
 def _not_implemented(what):
@@ -239,14 +249,17 @@ def save_checkpoint(save_obj, ckpt_file_name, integrated_save=True, async_save=F
     _check_isinstance("crc_check", crc_check, bool)
     _check_isinstance("remove_redundancy", kwargs.get("remove_redundancy"), (type(None), bool))
     if format == "safetensors":
-        raise _not_implemented("format='safetensors' checkpoints")
-    if enc_key is not None:
+        _check_safetensors_defaults("save_checkpoint", enc_key=enc_key, enc_mode=enc_mode)
+    elif enc_key is not None:
         raise _not_implemented("encrypted checkpoints (enc_key)")
     entries = OrderedDict()  # a repeated name keeps its first position and its last value, as in MindSpore
     for name, value in _named_values(save_obj, choice_func):
         entries[name] = value
     for name, value in append_dict.items():  # ints -> Int64, floats -> Float32, bools -> Bool, all 0-d
         entries[name] = value if isinstance(value, str) else Tensor(value)
+    if format == "safetensors":
+        _write_atomically(path, safetensors.encode(entries, crc_check, kwargs.get("remove_redundancy")))
+        return
     pieces = (piece for name, value in entries.items() for piece in _pieces(name, value))
     _write_atomically(path, _with_crc(pieces) if crc_check else pieces)
 
@@ -308,9 +321,22 @@ def load_checkpoint(ckpt_file_name, net=None, strict_load=False, filter_prefix=N
     _check_isinstance("dec_mode", dec_mode, str)
     _check_isinstance("crc_check", crc_check, bool)
     _check_isinstance("remove_redundancy", remove_redundancy, bool)
-    path = _check_load_file(ckpt_file_name, format)
     if format == "safetensors":
-        raise _not_implemented("format='safetensors' checkpoints")
+        _check_safetensors_defaults("load_checkpoint", dec_key=dec_key, dec_mode=dec_mode)
+    path = _check_load_file(ckpt_file_name, format)
+    if format == "safetensors":  # MindSpore ignores specify_prefix/filter_prefix here
+        parameter_dict = safetensors.load(path, choice_func, crc_check)
+    else:
+        parameter_dict = _load_ckpt_entries(path, specify_prefix, filter_prefix, choice_func, dec_key, crc_check)
+    if not parameter_dict:
+        raise ValueError("The loaded parameter dict is empty after filter or specify, please check whether "
+                         "'filter_prefix' or 'specify_prefix' are set correctly.")
+    if net is not None:
+        load_param_into_net(net, parameter_dict, strict_load, remove_redundancy)
+    return parameter_dict
+
+
+def _load_ckpt_entries(path, specify_prefix, filter_prefix, choice_func, dec_key, crc_check):
     if dec_key is not None:
         raise _not_implemented("encrypted checkpoints (dec_key)")
     entries = _read_entries(path, crc_check)
@@ -331,11 +357,6 @@ def load_checkpoint(ckpt_file_name, net=None, strict_load=False, filter_prefix=N
         raise
     except Exception as e:  # noqa: BLE001  (MindSpore reports any failure while converting entries this way)
         raise ValueError(f"{e}\nFor 'load_checkpoint', failed to load the checkpoint file {path}.") from e
-    if not parameter_dict:
-        raise ValueError("The loaded parameter dict is empty after filter or specify, please check whether "
-                         "'filter_prefix' or 'specify_prefix' are set correctly.")
-    if net is not None:
-        load_param_into_net(net, parameter_dict, strict_load, remove_redundancy)
     return parameter_dict
 
 
