@@ -1,5 +1,6 @@
 """mindspore.train callbacks: the hook protocol, LossMonitor's lines, TimeMonitor, ModelCheckpoint's files and
-CheckpointConfig, History, LambdaCallback, and msjax's progress line (formats and messages from MindSpore 2.10)."""
+CheckpointConfig, History, LambdaCallback, EarlyStopping, LearningRateScheduler, and msjax's progress line
+(formats and messages from MindSpore 2.10)."""
 import os
 import re
 
@@ -7,8 +8,8 @@ import numpy as np
 import pytest
 
 import msjax as ms
-from msjax.train import (Callback, CheckpointConfig, History, LambdaCallback, LossMonitor, Model, ModelCheckpoint,
-                         RunContext, TimeMonitor)
+from msjax.train import (Callback, CheckpointConfig, EarlyStopping, History, LambdaCallback, LearningRateScheduler,
+                         LossMonitor, Model, ModelCheckpoint, RunContext, TimeMonitor)
 
 from msjax._src.callbacks import InternalCallbackParam
 
@@ -216,3 +217,67 @@ def test_progress_line(monkeypatch, capsys):
     monkeypatch.delenv("MSJAX_PROGRESS")
     model.train(1, make()[1])  # stdout is not a terminal here
     assert capsys.readouterr().err == ""
+
+
+# --- EarlyStopping, LearningRateScheduler (behaviour and messages from MindSpore 2.10) -----------------------------
+
+
+
+def _raises(exc, message, fn):
+    with pytest.raises(exc) as info:
+        fn()
+    assert str(info.value).startswith(message), str(info.value)
+
+
+def test_early_stopping_arguments():
+    stopper = EarlyStopping()
+    assert (stopper.monitor, stopper.min_delta, stopper.patience, stopper.verbose, stopper.mode, stopper.baseline,
+            stopper.best) == ("eval_loss", 0, 0, False, "auto", None, np.inf)
+    assert EarlyStopping(monitor="acc").best == -np.inf and EarlyStopping(min_delta=-0.5).min_delta == 0.5
+    assert EarlyStopping(min_delta=0.1, baseline=0.9).baseline == 0.1  # MindSpore stores min_delta there
+    _raises(ValueError, "mode should be 'auto', 'min' or 'max', but got up.", lambda: EarlyStopping(mode="up"))
+    _raises(ValueError, "The input value must be int and must >= 0, but got '-1' with type 'int'.",
+            lambda: EarlyStopping(patience=-1))
+    _raises(TypeError, "The type of 'monitor' should be 'str', but got type 'int'.", lambda: EarlyStopping(monitor=1))
+    _raises(TypeError, "The type of 'min_delta' should be one of '['float', 'int']', but got type 'str'.",
+            lambda: EarlyStopping(min_delta="0"))
+    _raises(TypeError, "The input value must be a bool, but got int.", lambda: EarlyStopping(verbose=1))
+
+
+def test_early_stopping_in_fit_restores_best_weights(capsys):
+    model, dataset = make(metrics={"acc"})
+    x, y = classification_data()
+    stopper = EarlyStopping(min_delta=10, patience=1, verbose=True, restore_best_weights=True)
+    snapshots = []
+    params = model.train_network.trainable_params()
+    model.fit(5, dataset, ListDataset([x, y], 5), callbacks=[
+        LambdaCallback(on_train_epoch_end=lambda rc: snapshots.append([p.asnumpy().copy() for p in params])),
+        stopper])
+    assert stopper.stopped_epoch == 2 and len(snapshots) == 2
+    assert all(np.array_equal(p.asnumpy(), s) for p, s in zip(params, snapshots[0]))  # epoch 1's weights
+    assert capsys.readouterr().out.splitlines() == ["Restoring model weights from the end of the best epoch.",
+                                                    "Epoch 00002: early stopping"]
+
+
+def test_early_stopping_on_train_loss_and_missing_monitor(capsys):
+    model, dataset = make()
+    stopper = EarlyStopping(monitor="loss", patience=0)
+    model.train(3, dataset, callbacks=stopper)
+    assert stopper.stopped_epoch == 1 and stopper.best.dtype == np.float64 and capsys.readouterr().out == ""
+    stopper = EarlyStopping(monitor="acc", patience=0)
+    model.train(2, make()[1], callbacks=stopper)  # no evaluation in train: never stops
+    assert stopper.stopped_epoch == 0 and "Early stopping is conditioned on acc" in capsys.readouterr().err
+
+
+def test_learning_rate_scheduler():
+    model, dataset = make()
+    seen = []
+
+    def halve(lr, step):
+        seen.append((lr, step))
+        return lr * 0.5 if step % 2 == 0 else lr
+
+    model.train(1, dataset, callbacks=LearningRateScheduler(halve))
+    learning_rate = model.train_network.optimizer.learning_rate
+    assert seen == [(0.1, 1), (0.1, 2), (0.05, 3)]  # the float32 rate read as numpy prints it
+    assert learning_rate.dtype == ms.float32 and np.isclose(learning_rate.asnumpy(), 0.05)

@@ -440,3 +440,189 @@ def test_losses_compiled_match_pynative(loss):
     np.testing.assert_allclose(val(ms.jit(loss)(Tensor(X), Tensor(LABELS))), eager, rtol=1e-6)
     ms.set_context(mode=ms.GRAPH_MODE)
     np.testing.assert_allclose(val(loss(Tensor(X), Tensor(LABELS))), eager, rtol=1e-6)
+
+
+# --- SmoothL1Loss, BCELoss, KLDivLoss, HuberLoss, CosineEmbeddingLoss, MarginRankingLoss -------------------------
+
+from msjax import ops  # noqa: E402
+
+P = (1 / (1 + np.exp(-A))).astype(np.float32)
+
+
+def _reduce(x, reduction):
+    return {"none": x, "mean": x.mean(), "sum": x.sum()}[reduction]
+
+
+def _raises(exc, message, fn):
+    with pytest.raises(exc) as info:
+        fn()
+    assert str(info.value).startswith(message), str(info.value)
+
+
+def test_new_loss_defaults():
+    assert (nn.SmoothL1Loss().beta, nn.SmoothL1Loss().reduction) == (1.0, "none")
+    assert (nn.BCELoss().reduction, nn.BCELoss().weight) == ("mean", None)
+    assert nn.KLDivLoss().reduction == "mean" and nn.HuberLoss().delta == 1.0 and nn.HuberLoss().reduction == "mean"
+    assert nn.MarginRankingLoss().margin == 0.0 and nn.CosineEmbeddingLoss().margin == 0.0
+    with pytest.raises(AttributeError, match="The 'CosineEmbeddingLoss' object has no attribute 'reduction'"):
+        nn.CosineEmbeddingLoss().reduction  # noqa: B018
+    assert repr(nn.SmoothL1Loss()) == "SmoothL1Loss()" and ops.SmoothL1Loss is not None
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_smooth_l1_and_huber_values(reduction):
+    d = np.abs(A - B)
+    smooth = np.where(d < 0.5, 0.5 * d * d / 0.5, d - 0.25)
+    out = nn.SmoothL1Loss(0.5, reduction)(Tensor(A), Tensor(B))
+    assert out.dtype == ms.float32 and np.allclose(val(out), _reduce(smooth, reduction), rtol=1e-6)
+    huber = np.where(d < 0.7, 0.5 * d * d, 0.7 * (d - 0.35))
+    out = nn.HuberLoss(reduction, 0.7)(Tensor(A), Tensor(B))
+    assert out.dtype == ms.float32 and np.allclose(val(out), _reduce(huber, reduction), rtol=1e-6)
+
+
+def test_smooth_l1_dtypes_and_errors():
+    assert nn.SmoothL1Loss(reduction="mean")(Tensor(A, ms.float16), Tensor(B, ms.float16)).dtype == ms.float16
+    assert nn.SmoothL1Loss()(Tensor(A), Tensor(B, ms.float16)).dtype == ms.float32
+    assert nn.SmoothL1Loss()(Tensor(A.astype(np.float64)), Tensor(B)).dtype == ms.float64
+    _raises(TypeError, "Select CPU operator[SmoothL1Loss] fail! Unsupported data type!",
+            lambda: nn.SmoothL1Loss()(Tensor(np.ones((2, 3), np.int32)), Tensor(np.ones((2, 3), np.int32))))
+    _raises(ValueError, "For primitive[SmoothL1Loss], the prediction_shape: [2,3,] must be equal to [3,]",
+            lambda: nn.SmoothL1Loss()(Tensor(A), Tensor(B[0])))
+    _raises(RuntimeError, "For 'SmoothL1Loss', the values for beta should greater than 0, but got 0.",
+            lambda: nn.SmoothL1Loss(0.0)(Tensor(A), Tensor(B)))
+    _raises(TypeError, "For 'SmoothL1Loss', the type of 'beta' should be one of '[bool, int, float]', but got "
+            "<class 'str'>.", lambda: nn.SmoothL1Loss("a"))
+    _raises(ValueError, "For 'SmoothL1Loss', the 'reduction' must be in ['mean', 'sum', 'none'], but got avg.",
+            lambda: nn.SmoothL1Loss(1.0, "avg"))
+    _raises(RuntimeError, "The kernel L1LossExt unregistered.", lambda: ops.smooth_l1_loss(Tensor(A), Tensor(B), 0.0))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_values_and_gradient(reduction):
+    w = np.full((2, 3), 0.5, np.float32)
+    expected = -w * (TARGETS01 * np.log(P) + (1 - TARGETS01) * np.log(1 - P))
+    out = nn.BCELoss(Tensor(w), reduction)(Tensor(P), Tensor(TARGETS01))
+    assert np.allclose(val(out), _reduce(expected, reduction), rtol=1e-5)
+    dp, dy = ms.grad(ops.binary_cross_entropy, grad_position=(0, 1))(Tensor(P), Tensor(TARGETS01))
+    n = P.size
+    assert np.allclose(val(dp), (P - TARGETS01) / (P * (1 - P)) / n, rtol=1e-4)
+    assert np.allclose(val(dy), -(np.log(P) - np.log(1 - P)) / n, rtol=1e-4)
+
+
+def test_bce_clamps_logs_and_errors():
+    out = nn.BCELoss(reduction="none")(Tensor(np.array([0.0, 1.0], np.float32)), Tensor(np.array([1.0, 0.0],
+                                                                                                 np.float32)))
+    assert np.allclose(val(out), -np.log(1e-12))
+    _raises(TypeError, "For Primitive[BinaryCrossEntorpy], the type of the input must be [Float16, Float32, "
+            "BFloat16], but got Float64!", lambda: nn.BCELoss()(Tensor(P.astype(np.float64)), Tensor(TARGETS01)))
+    _raises(TypeError, "For primitive[BinaryCrossEntorpy], the input and target should have same type, but got: "
+            "Float32 and Float16.", lambda: nn.BCELoss()(Tensor(P), Tensor(TARGETS01, ms.float16)))
+    _raises(ValueError, "For primitive[BinaryCrossEntropy], the input_shape: [2,3,] must be equal to [3,]",
+            lambda: nn.BCELoss()(Tensor(P), Tensor(TARGETS01[0])))
+    _raises(ValueError, "For 'BinaryCrossEntropy', the shape of 'weight' can not broadcast to the shape of 'input'.",
+            lambda: nn.BCELoss(Tensor(np.ones(2, np.float32)))(Tensor(P), Tensor(TARGETS01)))
+    _raises(ValueError, "For 'BCELoss', the 'reduction' must be in ['mean', 'sum', 'none'], but got avg.",
+            lambda: nn.BCELoss(reduction="avg"))
+
+
+def test_kl_div_reductions_gradient_and_errors():
+    logp = Tensor(X - np.log(np.exp(X).sum(1, keepdims=True)))
+    q = PROBS.copy()
+    q[0, 0] = 0.0
+    pointwise = np.where(q > 0, q * (np.log(np.where(q > 0, q, 1)) - val(logp)), 0)
+    for reduction, expected in (("none", pointwise), ("sum", pointwise.sum()), ("mean", pointwise.mean()),
+                                ("batchmean", pointwise.sum() / 4)):
+        assert np.allclose(val(nn.KLDivLoss(reduction)(logp, Tensor(q))), expected, rtol=1e-5)
+    dx, dq = ms.grad(ops.kl_div, grad_position=(0, 1))(logp, Tensor(q), "batchmean")
+    assert np.allclose(val(dx), -q / 4) and not val(dq).any()  # MindSpore passes no gradient to the labels
+    assert nn.KLDivLoss("sum")(Tensor(val(logp), ms.float16), Tensor(q, ms.float16)).dtype == ms.float16
+    _raises(TypeError, "For primitive[KLDivLoss], the input type must be same.",
+            lambda: nn.KLDivLoss()(logp, Tensor(q, ms.float16)))
+    _raises(TypeError, "For primitive[KLDivLoss], the input argument[x] must be a type of {Tensor[Float16], "
+            "Tensor[Float32], Tensor[Float64]}, but got Tensor[Int32].",
+            lambda: nn.KLDivLoss()(Tensor(LABELS), Tensor(LABELS)))
+    _raises(ValueError, "For primitive[KLDivLoss], the x shape: [4,5,] must be equal to [5,]",
+            lambda: nn.KLDivLoss()(logp, Tensor(q[0])))
+    loss = nn.KLDivLoss("avg")  # checked at the call, as in MindSpore
+    _raises(ValueError, "For 'KLDivLoss', the 'reduction' must be str and must be in '['none', 'mean', 'batchmean', "
+            "'sum']', but got 'avg'.", lambda: loss(logp, Tensor(q)))
+    _raises(ValueError, "For 'kl_div', the 'reduction' must be str", lambda: ops.kl_div(logp, Tensor(q), 1))
+
+
+def test_huber_dtypes_and_errors():
+    ai = Tensor(np.array([[1, 2], [3, 4]], np.int32))
+    assert nn.HuberLoss()(ai, ai + 2).dtype == ms.float32  # 0.5 * square(int) is Float32
+    assert nn.HuberLoss("none")(Tensor(A), Tensor(B[0])).shape == (2, 3)  # broadcasts
+    _raises(ValueError, "For 'huber_loss', the argument 'delta' must > 0.0, but got 0.0.",
+            lambda: nn.HuberLoss(delta=0.0)(Tensor(A), Tensor(B)))
+    _raises(TypeError, "For 'huber_loss', the type of 'delta' should be one of '['int', 'float']', but got type "
+            "'bool'.", lambda: ops.huber_loss(Tensor(A), Tensor(B), delta=True))
+    _raises(ValueError, "For 'huber_loss', the 'reduction' must be in ['mean', 'sum', 'none'], but got avg.",
+            lambda: ops.huber_loss(Tensor(A), Tensor(B), "avg"))
+    _raises(ValueError, "For 'HuberLoss', the 'reduction'", lambda: nn.HuberLoss("avg"))
+    _raises(TypeError, "For 'huber_loss', the 'input' must be a Tensor", lambda: ops.huber_loss(A, Tensor(B)))
+
+
+def test_cosine_embedding_loss():
+    x1, x2 = X[:3], PROBS[:3]
+    target = np.array([1.0, -1.0, 0.0], np.float32)
+    cos = (x1 * x2).sum(1) / np.linalg.norm(x1, axis=1) / np.linalg.norm(x2, axis=1)
+    expected = np.where(target == 1, 1 - cos, np.where(target == -1, np.maximum(cos - 0.2, 0), 0))
+    out = nn.CosineEmbeddingLoss(0.2, "none")(Tensor(x1), Tensor(x2), Tensor(target))
+    assert np.allclose(val(out), expected, rtol=1e-5)
+    assert np.allclose(val(ops.cosine_embedding_loss(Tensor(x1), Tensor(x2), Tensor(target), 0, "sum")),
+                       np.where(target == 1, 1 - cos, np.where(target == -1, np.maximum(cos, 0), 0)).sum())
+    _raises(TypeError, "For 'CosineEmbeddingLoss', the type of 'margin' should be 'float', but got type 'int'.",
+            lambda: nn.CosineEmbeddingLoss(1))
+    _raises(ValueError, "For 'CosineEmbeddingLoss', the 'margin' must be in range of [-1.0, 1.0], but got 1.5 with "
+            "type 'float'.", lambda: nn.CosineEmbeddingLoss(1.5))
+    _raises(TypeError, "For 'SameTypeShape', the x dtype should be = y dtype: Float16, but got Float32.",
+            lambda: nn.CosineEmbeddingLoss()(Tensor(x1), Tensor(x2, ms.float16), Tensor(target)))
+    _raises(ValueError, "For 'SameTypeShape', the x shape should be = y shape: (3, 4), but got (3, 5).",
+            lambda: nn.CosineEmbeddingLoss()(Tensor(x1), Tensor(x2[:, :4]), Tensor(target)))
+    _raises(TypeError, "For ops.cosine_embedding_loss, the input1 dtype should be equal to input2 dtype, but got "
+            "input1 dtype:Float32, input2 dtype:Float16.",
+            lambda: ops.cosine_embedding_loss(Tensor(x1), Tensor(x2, ms.float16), Tensor(target)))
+    _raises(ValueError, "For 'ops.cosine_embedding_loss', the shape of parameter 'input1' reduce on 'axis': (1,) must "
+            "be equal to the shape of 'target': (2,), but got (3, 5).",
+            lambda: ops.cosine_embedding_loss(Tensor(x1), Tensor(x2), Tensor(target[:2])))
+    _raises(ValueError, "For ops.cosine_embedding_loss, the value of 'margin' should be in [-1, 1],but got 2.0.",
+            lambda: ops.cosine_embedding_loss(Tensor(x1), Tensor(x2), Tensor(target), 2.0))
+
+
+def test_margin_ranking_loss():
+    target = np.array([[1.0, -1.0, 1.0], [-1.0, -1.0, 1.0]], np.float32)
+    hinge = np.maximum(-target * (A - B) + 0.3, 0)
+    for reduction in REDUCTIONS:
+        out = nn.MarginRankingLoss(0.3, reduction)(Tensor(A), Tensor(B), Tensor(target))
+        assert np.allclose(val(out), _reduce(hinge, reduction), rtol=1e-6)
+    da, db, dt = ms.grad(ops.margin_ranking_loss, grad_position=(0, 1, 2))(Tensor(A), Tensor(B), Tensor(target), 0.3,
+                                                                           "sum")
+    active = hinge > 0
+    assert np.allclose(val(da), -target * active) and np.allclose(val(db), target * active)
+    assert np.allclose(val(dt), -(A - B) * active)
+    ai = Tensor(np.array([1, 2], np.int32))
+    assert nn.MarginRankingLoss()(ai, ai, ai).dtype == ms.float32
+    loss = nn.MarginRankingLoss(1)  # the margin is checked at the call
+    _raises(TypeError, "For 'margin_ranking_loss', the type of 'margin' should be 'float', but got type 'int'.",
+            lambda: loss(Tensor(A), Tensor(B), Tensor(target)))
+    _raises(TypeError, "For margin_ranking_loss, the input1 dtype should be equal to input2 dtype, but got input1 "
+            "dtype:Float32, input2 dtype:Float16.",
+            lambda: nn.MarginRankingLoss()(Tensor(A), Tensor(B, ms.float16), Tensor(target)))
+    _raises(TypeError, "For margin_ranking_loss, the target dtype should be equal to input1 dtype, but got target "
+            "dtype:Int32, input1 dtype:Float32.",
+            lambda: nn.MarginRankingLoss()(Tensor(A), Tensor(B), Tensor(target.astype(np.int32))))
+    _raises(ValueError, "For 'MarginRankingLoss', the 'reduction'", lambda: nn.MarginRankingLoss(0.0, "avg"))
+
+
+def test_new_losses_keep_float32_under_jit():
+    import jax
+    from msjax import to_jax
+
+    target = np.sign(B).astype(np.float32)
+    for loss, inputs in ((nn.HuberLoss(), (A, B)), (nn.SmoothL1Loss(), (A, B)), (nn.BCELoss(), (P, TARGETS01)),
+                         (nn.KLDivLoss("batchmean"), (A, P)), (nn.MarginRankingLoss(), (A, B, target)),
+                         (nn.CosineEmbeddingLoss(), (A, B, target[:, 0]))):
+        apply, params = to_jax(loss)
+        jaxpr = jax.make_jaxpr(lambda *xs: jax.grad(lambda *ys: apply(params, *ys)[0].sum())(*xs))(*inputs)
+        assert "f64" not in str(jaxpr), type(loss).__name__

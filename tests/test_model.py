@@ -1,11 +1,11 @@
-"""mindspore.train.Model: the networks it builds, train/eval/predict loops, one compile per input shape in GRAPH_MODE,
-the callback protocol's state, and MindSpore's argument errors (messages from MindSpore 2.10)."""
+"""mindspore.train.Model: the networks it builds, train/fit/eval/predict loops, one compile per input shape in
+GRAPH_MODE, the callback protocol's state, and MindSpore's argument errors (messages from MindSpore 2.10)."""
 import numpy as np
 import pytest
 
 import msjax as ms
 from msjax import Tensor, nn
-from msjax.train import Accuracy, Callback, Loss, Model
+from msjax.train import Accuracy, Callback, History, Loss, Model
 
 from training_standins import Linear, ListDataset, classification_data, cross_entropy, sgd
 
@@ -255,3 +255,70 @@ def test_a_dataset_belongs_to_one_model():
     other = Model(net, cross_entropy(), sgd(net.trainable_params()))
     with pytest.raises(RuntimeError, match="The dataset object had been used in other model by model.train"):
         other.train(1, dataset)
+
+
+# --- Model.fit ----------------------------------------------------------------------------------------------------
+
+class FitWatcher(Callback):
+    """What a user callback sees during fit: its eval hooks run, and eval results are there at epoch ends."""
+
+    def __init__(self):
+        self.events = []
+
+    def on_eval_begin(self, run_context):
+        args = run_context.original_args()
+        self.events.append(("eval", args.mode, args.cur_step_num, args.batch_num))
+
+    def on_train_epoch_end(self, run_context):
+        args = run_context.original_args()
+        self.events.append(("epoch", args.cur_epoch_num, args.cur_step_num, args.mode,
+                            sorted(args.get("eval_results") or {})))
+
+
+def test_fit_evaluates_on_schedule():
+    x, y = classification_data()
+    model, net, dataset = make(metrics={"acc", "loss"})
+    watcher, history = FitWatcher(), History()
+    model.fit(2, dataset, ListDataset([x, y], 5), callbacks=[watcher, history])
+    assert watcher.events == [("eval", "eval", 0, 2), ("epoch", 1, 3, "train", ["acc", "eval_loss", "loss"]),
+                              ("eval", "eval", 0, 2), ("epoch", 2, 6, "train", ["acc", "eval_loss", "loss"])]
+    assert sorted(history.history) == ["acc", "loss", "net_output"] and len(history.history["acc"]) == 2
+    watcher = FitWatcher()
+    model, _, dataset = make(metrics={"acc"})
+    model.fit(3, dataset, ListDataset([x, y], 5), valid_frequency=[2], callbacks=watcher)
+    assert [e[0] for e in watcher.events] == ["epoch", "eval", "epoch", "epoch"]
+    assert watcher.events[0][4] == [] and watcher.events[2][4] == ["acc", "eval_loss"]
+
+
+def test_fit_eval_loss_is_the_last_batch_loss():
+    x, y = classification_data()
+    model, net, dataset = make(metrics={"loss"})
+    seen = []
+
+    class Keep(Callback):
+        def on_train_epoch_end(self, run_context):
+            seen.append(dict(run_context.original_args().eval_results))
+
+    model.fit(1, dataset, ListDataset([x, y], 4), callbacks=Keep())
+    last = float(cross_entropy()(net(Tensor(x[8:])), Tensor(y[8:])).asnumpy())
+    assert seen[0]["eval_loss"] == pytest.approx(last, rel=1e-6) and seen[0]["loss"] != seen[0]["eval_loss"]
+
+
+def test_fit_errors():
+    x, y = classification_data()
+    model, _, dataset = make()
+    _raises_start(ValueError, "For 'Model.fit', if valid_dataset is not None, the model argument 'metrics' can not "
+                  "beNone or empty", lambda: model.fit(1, dataset, ListDataset([x, y], 5)))
+    model, _, dataset = make(metrics={"acc"})
+    _raises_start(TypeError, "For 'Model.fit', the type of 'valid_frequency' must be a list or an integer, but got "
+                  "type <class 'float'>.", lambda: model.fit(1, dataset, valid_frequency=1.0))
+    _raises_start(ValueError, "For 'Model.fit', the parameter 'epoch' must bigger than parameter 'initial_epoch'",
+                  lambda: model.fit(1, dataset, initial_epoch=1))
+    _raises_start(TypeError, "The input value must be a bool, but got int.",
+                  lambda: model.fit(1, dataset, valid_dataset_sink_mode=1))
+
+
+def _raises_start(exc, message, fn):
+    with pytest.raises(exc) as info:
+        fn()
+    assert str(info.value).startswith(message), str(info.value)

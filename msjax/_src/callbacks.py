@@ -1,5 +1,6 @@
 """Training callbacks (``mindspore.train``): Callback, RunContext, LossMonitor, TimeMonitor, ModelCheckpoint with
-CheckpointConfig, History, LambdaCallback — and msjax's per-epoch progress line.
+CheckpointConfig, History, LambdaCallback, EarlyStopping, LearningRateScheduler — and msjax's per-epoch progress
+line.
 
 The protocol is MindSpore's: ``Model`` calls ``on_train_begin / on_train_epoch_begin / on_train_step_begin /
 on_train_step_end / on_train_epoch_end / on_train_end`` (and the ``on_eval_*`` ones), each with a `RunContext` whose
@@ -16,6 +17,7 @@ after flushing stdout, so it never splits a LossMonitor line.
 """
 from __future__ import annotations
 
+import math
 import os
 import stat
 import sys
@@ -24,6 +26,7 @@ from contextlib import ExitStack
 
 import numpy as np
 
+from . import dtype as mstype
 from .cell import Cell
 from .parameter import Parameter
 from .tensor import Tensor
@@ -321,6 +324,136 @@ class LambdaCallback(Callback):
 
 def _ignore(run_context):
     """A hook LambdaCallback was not given."""
+
+
+# The callbacks of ``mindspore.train.callback.__all__``: ``Model.fit`` leaves them (but TimeMonitor) out of its
+# evaluations.
+BUILTIN_CALLBACK_NAMES = ("Callback", "LossMonitor", "TimeMonitor", "ModelCheckpoint", "FlopsUtilizationCollector",
+                          "SummaryCollector", "CheckpointConfig", "RunContext", "LearningRateScheduler",
+                          "SummaryLandscape", "History", "LambdaCallback", "ReduceLROnPlateau", "EarlyStopping",
+                          "OnRequestExit", "BackupAndRestore", "TrainFaultTolerance")
+
+
+# --- early stopping and learning-rate scheduling ----------------------------------------------------------------
+
+# Monitored quantities that improve by decreasing under mode='auto'.
+_SMALLER_BETTER = ("hausdorff_distance", "mae", "mse", "loss", "perplexity", "mean_surface_distance",
+                   "root_mean_square_distance", "eval_loss")
+
+
+def _check_value_type(name, value, types, type_names):
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+        raise TypeError(f"The type of '{name}' should be {type_names}, but got type '{type(value).__name__}'.")
+    return value
+
+
+class EarlyStopping(Callback):
+    """``EarlyStopping(monitor='eval_loss', min_delta=0, patience=0, verbose=False, mode='auto', baseline=None,
+    restore_best_weights=False)``: at each training epoch's end, stops training once ``monitor`` ('loss' — the
+    train output —, or a key of the epoch's eval results: 'eval_loss' or a metric name, available under
+    ``Model.fit`` with a ``valid_dataset``) has not improved by more than ``min_delta`` for ``patience`` epochs.
+
+    MindSpore's quirks are kept: a truthy ``baseline`` is replaced by ``min_delta``; a monitored value of 0 (or a
+    missing one) skips the epoch; the epoch counter grows before the comparison, so ``patience=0`` stops after the
+    first epoch."""
+
+    def __init__(self, monitor="eval_loss", min_delta=0, patience=0, verbose=False, mode="auto", baseline=None,
+                 restore_best_weights=False):
+        super().__init__()
+        self.monitor = _check_value_type("monitor", monitor, (str,), "'str'")
+        min_delta = _check_value_type("min_delta", min_delta, (float, int), "one of '['float', 'int']'")
+        self.min_delta = abs(min_delta)
+        self.patience = check_int(patience, 0)
+        self.verbose = check_bool(verbose)
+        self.mode = _check_value_type("mode", mode, (str,), "'str'")
+        self.baseline = min_delta if baseline else None
+        self.restore_best_weights = check_bool(restore_best_weights)
+        self.wait = 0
+        self.stopped_epoch = 0
+        self.best_weights_param_dict = None
+        if self.mode not in ("auto", "min", "max"):
+            raise ValueError(f"mode should be 'auto', 'min' or 'max', but got {self.mode}.")
+        self._minimize = self.mode == "min" or (self.mode == "auto" and self.monitor in _SMALLER_BETTER)
+        self.best = np.inf if self._minimize else -np.inf
+
+    def is_improvement(self, value, reference):
+        if self._minimize:
+            return np.less(value, reference - self.min_delta)
+        return np.greater(value, reference + self.min_delta)
+
+    def on_train_begin(self, run_context):
+        self.wait = 0
+        self.stopped_epoch = 0
+        self.best = np.inf if self._minimize else -np.inf
+        self.best_weights_param_dict = None
+
+    def on_train_epoch_end(self, run_context):
+        cb_params = run_context.original_args()
+        current = self._monitor_value(cb_params)
+        if current is None:
+            return
+        network = cb_params.train_network
+        if self.restore_best_weights and self.best_weights_param_dict is None:
+            self.best_weights_param_dict = _copy_parameters(network)
+        self.wait += 1
+        if self.is_improvement(current, self.best):
+            self.best = current
+            if self.restore_best_weights:
+                self.best_weights_param_dict = _copy_parameters(network)
+            if self.baseline is None or self.is_improvement(current, self.baseline):
+                self.wait = 0
+        if self.wait >= self.patience:
+            self.stopped_epoch = cb_params.get("cur_epoch_num")
+            run_context.request_stop()
+            if self.restore_best_weights and self.best_weights_param_dict is not None:
+                if self.verbose:
+                    print("Restoring model weights from the end of the best epoch.")
+                from .checkpoint import load_param_into_net
+                load_param_into_net(network, self.best_weights_param_dict)
+
+    def on_train_end(self, run_context):
+        if self.stopped_epoch > 0 and self.verbose:
+            print(f"Epoch {self.stopped_epoch:05d}: early stopping")
+
+    def _monitor_value(self, cb_params):
+        candidates = {}
+        if self.monitor == "loss":
+            value = _loss_value(cb_params.get("net_outputs"))
+        else:
+            candidates = cb_params.get("eval_results", {})
+            value = candidates.get(self.monitor)
+        if value is None:
+            print(f"[WARNING] Early stopping is conditioned on {self.monitor}, which is not available. Available "
+                  f"choices are: {set(['loss'] + list(candidates))}", file=sys.stderr)
+        if isinstance(value, Tensor):
+            value = value.asnumpy()
+        if isinstance(value, np.ndarray) and value.shape != ():
+            raise ValueError("EarlyStopping only supports scalar monitor now.")
+        return np.array(value) if value else None
+
+
+def _copy_parameters(network):
+    """``{name: Parameter}``: copies of the network's current values (what ``load_param_into_net`` restores)."""
+    return {name: Parameter(Tensor(param.asnumpy()), name=name) for name, param in network.parameters_dict().items()}
+
+
+class LearningRateScheduler(Callback):
+    """``LearningRateScheduler(learning_rate_function)``: after each step, sets the optimizer's learning rate to
+    ``learning_rate_function(lr, cur_step_num)`` (``lr`` the current rate as a Python float) when it changed."""
+
+    def __init__(self, learning_rate_function):
+        super().__init__()
+        self.learning_rate_function = learning_rate_function
+
+    def step_end(self, run_context):
+        cb_params = run_context.original_args()
+        learning_rate = cb_params.optimizer.learning_rate
+        # the float32 rate as numpy prints it, as MindSpore reads it (0.1, not 0.10000000149011612)
+        lr = float(np.array2string(learning_rate.asnumpy()))
+        new_lr = self.learning_rate_function(lr, cb_params.cur_step_num)
+        if not math.isclose(lr, new_lr, rel_tol=1e-10):
+            from .functional import assign
+            assign(learning_rate, Tensor(new_lr, mstype.float32))
 
 
 # --- checkpoints -------------------------------------------------------------------------------------------------

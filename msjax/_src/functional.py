@@ -493,8 +493,13 @@ __all__ = [name for name in dir() if not name.startswith("_")
 
 # --- losses (loss_ops.py) ------------------------------------------------------------------------------------
 from .loss_ops import binary_cross_entropy_with_logits, cross_entropy, l1_loss, mse_loss, nll_loss  # noqa: E402
+from .loss_ops import (  # noqa: E402
+    binary_cross_entropy, cosine_embedding_loss, huber_loss, kl_div, margin_ranking_loss, smooth_l1_loss,
+)
 
 __all__ += ["binary_cross_entropy_with_logits", "cross_entropy", "l1_loss", "mse_loss", "nll_loss"]
+__all__ += ["binary_cross_entropy", "cosine_embedding_loss", "huber_loss", "kl_div", "margin_ranking_loss",
+            "smooth_l1_loss"]
 
 
 # --- neural-network ops: convolution, pooling, normalization, dropout --------------------------------------------

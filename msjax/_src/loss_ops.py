@@ -1,6 +1,10 @@
 """The loss ops: ``ops.SoftmaxCrossEntropyWithLogits``, ``ops.SparseSoftmaxCrossEntropyWithLogits``,
-``ops.BCEWithLogitsLoss`` and the functional losses ``ops.mse_loss``, ``ops.l1_loss``, ``ops.cross_entropy``,
-``ops.nll_loss``, ``ops.binary_cross_entropy_with_logits`` (the loss Cells of `losses.py` call these).
+``ops.BCEWithLogitsLoss``, ``ops.SmoothL1Loss``, ``ops.BinaryCrossEntropy``, ``ops.KLDivLoss`` and the functional
+losses ``ops.mse_loss``, ``ops.l1_loss``, ``ops.cross_entropy``, ``ops.nll_loss``,
+``ops.binary_cross_entropy_with_logits``, ``ops.smooth_l1_loss``, ``ops.binary_cross_entropy``, ``ops.kl_div``,
+``ops.huber_loss``, ``ops.cosine_embedding_loss``, ``ops.margin_ranking_loss`` (the loss Cells of `losses.py` call
+these). Huber, cosine embedding and margin ranking are composed of ops, as in MindSpore, so their dtypes follow its
+promotion rules.
 
 MindSpore composes cross entropy and NLL from GatherD, masked_fill and sums; msjax runs each as one op with the same
 formula. Half-precision inputs are computed in float32 and rounded once, which is what MindSpore's CPU kernels give.
@@ -11,11 +15,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from . import array_ops as A
 from . import dtype as mstype
 from . import math_ops as M
 from .primitive import Primitive
 from .tensor import Tensor, concrete_value
-from .validation import check_broadcast, ms_dtype_name, shape_list
+from .validation import check_broadcast, is_float, ms_dtype_name, promote, shape_list
 
 _REDUCTIONS = ("mean", "sum", "none")
 _sg = jax.lax.stop_gradient
@@ -237,9 +242,9 @@ class _NLLLoss(Primitive):
             raise ValueError(f"For 'nll_loss', the shape of 'labels' must be {shape_list(expected)} for 'logits' of "
                              f"shape {shape_list(logits.shape)}, but got {shape_list(labels.shape)}.")
         _check_nll_indices(logits, labels, weight, self.ignore_index, class_dim)
-        x = _widened(logits)
+        x = logits  # nll_loss is composed of half-precision ops in MindSpore: its sums round to Float16
         if self.log_softmax_first:
-            x = _log_softmax(x, class_dim)
+            x = _log_softmax(_widened(logits), class_dim)
         w = None if weight is None else weight.astype(x.dtype)
         out = _nll(x, labels, w, self.ignore_index, self.reduction, self.label_smoothing)
         return out.astype(logits.dtype)
@@ -348,3 +353,223 @@ def _reduce(x, reduction):
 
 def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction="mean"):
     return BCEWithLogitsLoss(reduction)(input, target, weight, pos_weight)
+
+
+# --- smooth L1, binary cross entropy, KL divergence (MindSpore primitives) ------------------------------------------
+
+def _shape_text(shape):
+    return "[" + "".join(f"{d}," for d in shape) + "]"
+
+
+def _check_same_shape(op, what, x, y):
+    if tuple(x.shape) != tuple(y.shape):
+        raise ValueError(f"For primitive[{op}], the {what}: {_shape_text(x.shape)} must be equal to "
+                         f"{_shape_text(y.shape)}")
+
+
+def _reduce_in(x, reduction, dtype):
+    """Reduced in ``x``'s (float32 or wider) precision, rounded once to ``dtype``."""
+    return _reduce(x, reduction).astype(dtype)
+
+
+class SmoothL1Loss(Primitive):
+    """``ops.SmoothL1Loss(beta=1.0, reduction='none')(prediction, target)``: 0.5 d² / beta where |d| < beta, else
+    |d| - 0.5 beta. Float operands are promoted (Float16 computes in float32); CPU has no integer kernel."""
+    compile_eagerly = True
+    inputs = ("prediction: Tensor", "target: Tensor")
+    attrs = {"beta": 1.0, "reduction": "none"}
+
+    def __init__(self, beta=1.0, reduction="none"):
+        if not isinstance(beta, (bool, int, float)):
+            raise TypeError(f"For 'SmoothL1Loss', the type of 'beta' should be one of '[bool, int, float]', but got "
+                            f"{type(beta)}.")
+        if reduction not in _REDUCTIONS:
+            raise ValueError(f"Failed to convert the value \"{reduction}\" of input 'reduction' of 'SmoothL1Loss' to "
+                             "enum.")
+        super().__init__(beta, reduction)
+
+    def kernel(self, prediction, target):
+        if not (is_float(prediction) and is_float(target)):
+            names = f"{ms_dtype_name(prediction)}, {ms_dtype_name(target)}"
+            raise TypeError("Select CPU operator[SmoothL1Loss] fail! Unsupported data type!\nThe supported data types "
+                            "are input[Float32 Float32 Float32 Int64], output[Float32];input[Float64 Float64 Float32 "
+                            f"Int64], output[Float64];,\n but get input[[const vector]{{{names}, Float32, Int64}}].")
+        _check_same_shape(self.name, "prediction_shape", prediction, target)
+        if self.beta <= 0:
+            raise RuntimeError(f"For 'SmoothL1Loss', the values for beta should greater than 0, but got "
+                               f"{self.beta:g}.")
+        (prediction, target), dtype = promote(prediction, target)
+        diff = _widened(prediction) - _widened(target)
+        distance = jnp.abs(diff)
+        loss = jnp.where(distance < self.beta, 0.5 * diff * diff / self.beta, distance - 0.5 * self.beta)
+        return _reduce_in(loss, self.reduction, dtype)
+
+
+class BinaryCrossEntropy(Primitive):
+    """``ops.BinaryCrossEntropy(reduction='mean')(input, target, weight=None)`` on probabilities: -w (y log p +
+    (1 - y) log(1 - p)), each log clamped at log(1e-12) as MindSpore's kernels do."""
+    compile_eagerly = True
+    inputs = ("input: Tensor", "target: Tensor", "weight: Tensor|None")
+    attrs = {"reduction": "mean"}
+
+    def __init__(self, reduction="mean"):
+        if reduction not in _REDUCTIONS:
+            raise ValueError(f"Failed to convert the value \"{reduction}\" of input 'reduction' of "
+                             "'BinaryCrossEntropy' to enum.")
+        super().__init__(reduction)
+
+    def kernel(self, input, target, weight=None):
+        # (sic: MindSpore's dtype messages spell the op 'BinaryCrossEntorpy')
+        if input.dtype not in (np.float16, np.float32, jnp.bfloat16):
+            raise TypeError(f"For Primitive[BinaryCrossEntorpy], the type of the input must be [Float16, Float32, "
+                            f"BFloat16], but got {ms_dtype_name(input)}!")
+        for name, value in (("target", target), ("weight", weight)):
+            if value is not None and value.dtype != input.dtype:
+                raise TypeError(f"For primitive[BinaryCrossEntorpy], the input and {name} should have same type, but "
+                                f"got: {ms_dtype_name(input)} and {ms_dtype_name(value)}.")
+        _check_same_shape(self.name, "input_shape", input, target)
+        if weight is not None and not _broadcasts_to(weight.shape, input.shape):
+            raise ValueError(f"For '{self.name}', the shape of 'weight' can not broadcast to the shape of 'input'.")
+        p, y = _widened(input), _widened(target)
+        eps = 1e-12
+        loss = -(y * jnp.log(jnp.maximum(p, eps)) + (1.0 - y) * jnp.log(jnp.maximum(1.0 - p, eps)))
+        if weight is not None:
+            loss = loss * _widened(weight)
+        return _reduce_in(loss, self.reduction, input.dtype)
+
+
+_KL_REDUCTIONS = ("none", "mean", "batchmean", "sum")
+
+
+def _kl_reduction_error(who, reduction):
+    return ValueError(f"For '{who}', the 'reduction' must be str and must be in '{list(_KL_REDUCTIONS)}', but got "
+                      f"'{reduction}'.")
+
+
+class KLDivLoss(Primitive):
+    """``ops.KLDivLoss(reduction='mean')(logits, labels)``: labels * (log(labels) - logits) where labels > 0 (else
+    0), on log-probability ``logits``. The labels get no gradient (as in MindSpore)."""
+    compile_eagerly = True
+    inputs = ("logits: Tensor", "labels: Tensor")
+    attrs = {"reduction": "mean"}
+
+    def __init__(self, reduction="mean"):
+        if reduction not in _KL_REDUCTIONS:
+            raise _kl_reduction_error("KLDivLoss", reduction)
+        super().__init__(reduction)
+
+    def kernel(self, logits, labels):
+        if logits.dtype not in (np.float16, np.float32, np.float64):
+            raise TypeError(f"For primitive[{self.name}], the input argument[x] must be a type of {{Tensor[Float16], "
+                            f"Tensor[Float32], Tensor[Float64]}}, but got Tensor[{ms_dtype_name(logits)}].")
+        if labels.dtype != logits.dtype:
+            raise TypeError(f"For primitive[{self.name}], the input type must be same.\nname:[target]:"
+                            f"Tensor[{ms_dtype_name(labels)}].\nname:[x]:Tensor[{ms_dtype_name(logits)}].")
+        _check_same_shape(self.name, "x shape", logits, labels)
+        x, t = _widened(logits), _sg(_widened(labels))
+        positive = t > 0
+        loss = jnp.where(positive, t * (jnp.log(jnp.where(positive, t, jnp.ones_like(t))) - x), jnp.zeros_like(x))
+        if self.reduction == "none":
+            return loss.astype(logits.dtype)
+        total = jnp.sum(loss).astype(logits.dtype)
+        if self.reduction == "sum":
+            return total
+        count = logits.shape[0] if self.reduction == "batchmean" else logits.size
+        return total / np.asarray(count, logits.dtype)  # divided in the input's dtype, as MindSpore's Div
+
+
+def smooth_l1_loss(input, target, beta=1.0, reduction="none"):
+    if beta == 0.0:
+        # MindSpore dispatches beta 0 to L1LossExt, which its CPU backend lacks
+        raise RuntimeError("The kernel L1LossExt unregistered.")
+    return SmoothL1Loss(beta, reduction)(input, target)
+
+
+def binary_cross_entropy(logits, labels, weight=None, reduction="mean"):
+    return BinaryCrossEntropy(reduction)(logits, labels, weight)
+
+
+def kl_div(logits, labels, reduction="mean"):
+    if not isinstance(reduction, str):
+        raise _kl_reduction_error("kl_div", reduction)
+    return KLDivLoss(reduction)(logits, labels)
+
+
+# --- losses composed of ops: Huber, cosine embedding, margin ranking ----------------------------------------------
+
+_less, _maximum, _select, _sqrt = M.Less(), M.Maximum(), A.Select(), M.Sqrt()
+_zeros_like = A.ZerosLike()
+
+
+def _check_get_loss_reduction(who, reduction):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"For '{who}', the 'reduction' must be in ['mean', 'sum', 'none'], but got {reduction}.")
+
+
+def _check_tensor_arg(who, name, value):
+    if not isinstance(value, Tensor):
+        raise TypeError(f"For '{who}', the '{name}' must be a Tensor, but got '{type(value).__name__}'.")
+
+
+def _check_same_dtype(who, name1, x1, name2, x2):
+    if x1.dtype != x2.dtype:
+        raise TypeError(f"For {who}, the {name1} dtype should be equal to {name2} dtype, but got {name1} "
+                        f"dtype:{x1.dtype}, {name2} dtype:{x2.dtype}.")
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    """0.5 z² where z = |input - target| < delta, else delta (z - 0.5 delta); integer inputs give Float32."""
+    _check_tensor_arg("huber_loss", "input", input)
+    _check_tensor_arg("huber_loss", "target", target)
+    if not isinstance(delta, (int, float)) or isinstance(delta, bool):
+        raise TypeError(f"For 'huber_loss', the type of 'delta' should be one of '['int', 'float']', but got type "
+                        f"'{type(delta).__name__}'.")
+    if delta <= 0.0:
+        raise ValueError(f"For 'huber_loss', the argument 'delta' must > 0.0, but got {delta}.")
+    z = _abs(input - target)
+    loss = _select(_less(z, delta), 0.5 * square(z), delta * (z - 0.5 * delta))
+    _check_get_loss_reduction("huber_loss", reduction)
+    return get_loss(loss, reduction)
+
+
+def cosine_embedding(x1, x2, target, margin, reduction, who):
+    """1 - cos(x1, x2) (over axis 1) where target == 1, max(0, cos - margin) where target == -1, else 0."""
+    norms = _sqrt(reduce_sum(square(x1), (1,))) * _sqrt(reduce_sum(square(x2), (1,)))
+    cosine = reduce_sum(x1 * x2, (1,)) / norms
+    zeros = _zeros_like(cosine)
+    loss = _select(target == 1, 1.0 - cosine, zeros) + _select(target == -1, _maximum(cosine - margin, 0.0), zeros)
+    _check_get_loss_reduction(who, reduction)
+    return get_loss(loss, reduction)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    who = "ops.cosine_embedding_loss"
+    for name, value in (("input1", input1), ("input2", input2), ("target", target)):
+        _check_tensor_arg(who, name, value)
+    _check_same_dtype(who, "input1", input1, "input2", input2)
+    reduced = tuple(d for axis, d in enumerate(input1.shape) if axis != 1)
+    if input1.ndim < 2 or reduced != tuple(target.shape):
+        raise ValueError(f"For '{who}', the shape of parameter 'input1' reduce on 'axis': (1,) must be equal to the "
+                         f"shape of 'target': {tuple(target.shape)}, but got {tuple(input1.shape)}.")
+    input1, input2 = (cast(x, mstype.float32) if x.dtype in (mstype.int32, mstype.int64) else x
+                      for x in (input1, input2))
+    margin = float(margin) if isinstance(margin, int) and not isinstance(margin, bool) else margin
+    if not isinstance(margin, float):
+        raise TypeError(f"For '{who}', the type of 'margin' should be 'float', but got type '{type(margin).__name__}'.")
+    if not -1.0 <= margin <= 1.0:
+        raise ValueError(f"For {who}, the value of 'margin' should be in [-1, 1],but got {margin}.")
+    return cosine_embedding(input1, input2, target, margin, reduction, "cosine_embedding_loss")
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    """max(0, -target (input1 - input2) + margin)."""
+    who = "margin_ranking_loss"
+    if not isinstance(margin, float):
+        raise TypeError(f"For '{who}', the type of 'margin' should be 'float', but got type '{type(margin).__name__}'.")
+    for name, value in (("input1", input1), ("input2", input2), ("target", target)):
+        _check_tensor_arg(who, name, value)
+    _check_same_dtype(who, "input1", input1, "input2", input2)
+    _check_same_dtype(who, "target", target, "input1", input1)
+    loss = _maximum(-target * (input1 - input2) + margin, 0)
+    _check_get_loss_reduction(who, reduction)
+    return get_loss(loss, reduction)

@@ -1,6 +1,7 @@
 """Loss Cells (``nn.LossBase``, ``nn.MSELoss``, ``nn.L1Loss``, ``nn.SoftmaxCrossEntropyWithLogits``,
-``nn.CrossEntropyLoss``, ``nn.BCEWithLogitsLoss``, ``nn.NLLLoss``) over the ops of `loss_ops.py`, with MindSpore
-2.10's defaults, argument checks and messages."""
+``nn.CrossEntropyLoss``, ``nn.BCEWithLogitsLoss``, ``nn.NLLLoss``, ``nn.SmoothL1Loss``, ``nn.BCELoss``,
+``nn.KLDivLoss``, ``nn.HuberLoss``, ``nn.CosineEmbeddingLoss``, ``nn.MarginRankingLoss``) over the ops of
+`loss_ops.py`, with MindSpore 2.10's defaults, argument checks and messages."""
 from __future__ import annotations
 
 from . import dtype as mstype
@@ -177,3 +178,92 @@ class BCEWithLogitsLoss(LossBase):
         L.check_is_tensor("input", input, self.cls_name)
         L.check_is_tensor("target", target, self.cls_name)
         return L.binary_cross_entropy_with_logits(input, target, self.weight, self.pos_weight, self.reduction)
+
+
+# --- smooth L1, BCE, KL divergence, Huber, cosine embedding, margin ranking -----------------------------------
+
+class SmoothL1Loss(LossBase):
+    """``nn.SmoothL1Loss(beta=1.0, reduction='none')`` over ``ops.SmoothL1Loss``."""
+
+    def __init__(self, beta=1.0, reduction="none"):
+        super().__init__(reduction)
+        self.beta = beta
+        self.reduction = reduction
+        self.smooth_l1_loss = L.SmoothL1Loss(beta, reduction)
+
+    def construct(self, logits, labels):
+        return self.smooth_l1_loss(logits, labels)
+
+
+class BCELoss(LossBase):
+    """``nn.BCELoss(weight=None, reduction='mean')`` on probabilities (``ops.binary_cross_entropy``)."""
+
+    def __init__(self, weight=None, reduction="mean"):
+        super().__init__(reduction)
+        self.reduction = reduction
+        self.weight = weight
+
+    def construct(self, logits, labels):
+        return L.binary_cross_entropy(logits, labels, self.weight, self.reduction)
+
+
+class KLDivLoss(LossBase):
+    """``nn.KLDivLoss(reduction='mean')``: also 'batchmean'; the reduction is checked at the call."""
+
+    def __init__(self, reduction="mean"):
+        super().__init__()
+        self.reduction = reduction
+
+    def construct(self, logits, labels):
+        L.check_is_tensor("logits", logits, self.cls_name)
+        L.check_is_tensor("labels", labels, self.cls_name)
+        return L.kl_div(logits, labels, self.reduction)
+
+
+class HuberLoss(LossBase):
+    """``nn.HuberLoss(reduction='mean', delta=1.0)`` (``ops.huber_loss``)."""
+
+    def __init__(self, reduction="mean", delta=1.0):
+        super().__init__(reduction)
+        self.reduction = reduction
+        self.delta = delta
+
+    def construct(self, logits, labels):
+        return L.huber_loss(logits, labels, self.reduction, self.delta)
+
+
+class CosineEmbeddingLoss(LossBase):
+    """``nn.CosineEmbeddingLoss(margin=0.0, reduction='mean')``: ``margin`` a float in [-1, 1]; the inputs must have
+    one dtype and shape (MindSpore's SameTypeShape check). It has no ``reduction`` attribute, as in MindSpore."""
+
+    def __init__(self, margin=0.0, reduction="mean"):
+        super().__init__(reduction)
+        _check_value_type(self.cls_name, "margin", margin, float, "'float'")
+        if not -1.0 <= margin <= 1.0:
+            raise ValueError(f"For '{self.cls_name}', the 'margin' must be in range of [-1.0, 1.0], but got {margin} "
+                             f"with type 'float'.")
+        self.margin = margin
+        self._reduction = reduction
+
+    def construct(self, logits_x1, logits_x2, labels):
+        for name, value in (("logits_x1", logits_x1), ("logits_x2", logits_x2), ("labels", labels)):
+            L.check_is_tensor(name, value, self.cls_name)
+        if logits_x1.dtype != logits_x2.dtype:
+            raise TypeError(f"For 'SameTypeShape', the x dtype should be = y dtype: {logits_x2.dtype}, but got "
+                            f"{logits_x1.dtype}.")
+        if logits_x1.shape != logits_x2.shape:
+            raise ValueError(f"For 'SameTypeShape', the x shape should be = y shape: {logits_x2.shape}, but got "
+                             f"{logits_x1.shape}.")
+        return L.cosine_embedding(logits_x1, logits_x2, labels, self.margin, self._reduction, self.cls_name)
+
+
+class MarginRankingLoss(LossBase):
+    """``nn.MarginRankingLoss(margin=0.0, reduction='mean')``: the margin's type is checked at the call."""
+
+    def __init__(self, margin=0.0, reduction="mean"):
+        super().__init__(reduction)
+        self.reduction = reduction
+        self.margin = margin
+
+    def construct(self, input1, input2, target):
+        return L.margin_ranking_loss(input1, input2, target, self.margin, self.reduction)

@@ -1,4 +1,5 @@
-"""``mindspore.train.Model``: the high-level train / eval / predict loop over a network, a loss and an optimizer.
+"""``mindspore.train.Model``: the high-level train / fit / eval / predict loops over a network, a loss and an
+optimizer (``fit`` is ``train`` with an evaluation after chosen epochs).
 
 As in MindSpore, ``Model`` wraps the network once at construction — ``TrainOneStepCell(WithLossCell(network,
 loss_fn), optimizer)`` for training, ``WithEvalCell(network, loss_fn)`` for metrics — and then only iterates
@@ -9,6 +10,7 @@ step). ``dataset_sink_mode=True`` is accepted and runs like ``False`` (MindSpore
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 
 from . import callbacks as cb
@@ -18,6 +20,10 @@ from .tensor import Tensor
 from .wrappers import TrainOneStepCell, WithEvalCell, WithLossCell
 
 _KWARGS = ("loss_scale_manager", "keep_batchnorm_fp32", "boost_config_dict", "acc_level")
+
+
+def _should_eval(epoch, valid_frequency):
+    return epoch % valid_frequency == 0 if isinstance(valid_frequency, int) else epoch in valid_frequency
 
 
 class Model:
@@ -151,10 +157,34 @@ class Model:
         """Train for ``epoch`` epochs (starting after ``initial_epoch``) over ``train_dataset``."""
         cb.check_bool(dataset_sink_mode)
         cb.check_int(sink_size)
+        sink_size = self._check_train_args("Model.train", epoch, train_dataset, sink_size, initial_epoch)
+        self._train(epoch, train_dataset, callbacks, dataset_sink_mode, sink_size, initial_epoch, None)
+
+    def fit(self, epoch, train_dataset, valid_dataset=None, valid_frequency=1, callbacks=None,
+            dataset_sink_mode=False, valid_dataset_sink_mode=False, sink_size=-1, initial_epoch=0):
+        """Train as ``train`` does and, after every ``valid_frequency``-th epoch (an int, or a list of epochs),
+        evaluate the metrics on ``valid_dataset``: callbacks then see ``metrics`` and ``eval_results`` (the metrics
+        and ``eval_loss``, the loss of the last evaluation batch, as in MindSpore) at that epoch's end."""
+        cb.check_bool(dataset_sink_mode)
+        cb.check_bool(valid_dataset_sink_mode)
+        cb.check_int(sink_size)
+        sink_size = self._check_train_args("Model.fit", epoch, train_dataset, sink_size, initial_epoch)
+        if not isinstance(valid_frequency, (int, list)):
+            raise TypeError(f"For 'Model.fit', the type of 'valid_frequency' must be a list or an integer, but got "
+                            f"type {type(valid_frequency)}.")
+        if valid_dataset is not None and not self._metric_fns:
+            raise ValueError("For 'Model.fit', if valid_dataset is not None, the model argument 'metrics' can not be"
+                             "None or empty, you should set the argument 'metrics' for model.")
+        valid = None if valid_dataset is None else (valid_dataset, valid_frequency)
+        self._train(epoch, train_dataset, callbacks, dataset_sink_mode, sink_size, initial_epoch, valid)
+
+    @staticmethod
+    def _check_train_args(who, epoch, train_dataset, sink_size, initial_epoch):
+        """MindSpore's checks of ``train``/``fit``; returns the effective sink size."""
         cb.check_int(epoch, 0, strict=True)
         cb.check_int(initial_epoch, 0)
         if initial_epoch >= epoch:
-            raise ValueError(f"For 'Model.train', the parameter 'epoch' must bigger than parameter 'initial_epoch',"
+            raise ValueError(f"For '{who}', the parameter 'epoch' must bigger than parameter 'initial_epoch',"
                              f" but got the parameter 'epoch' is {epoch}, 'initial_epoch' is {initial_epoch}.")
         dataset_size = train_dataset.get_dataset_size()
         if dataset_size == 0:
@@ -162,8 +192,11 @@ class Model:
         if sink_size == -1:
             sink_size = dataset_size
         if sink_size < -1 or sink_size == 0:
-            raise ValueError(f"For 'Model.train', The argument 'sink_size' must be -1 or positive, but got "
-                             f"{sink_size}.")
+            raise ValueError(f"For '{who}', The argument 'sink_size' must be -1 or positive, but got {sink_size}.")
+        return sink_size
+
+    def _train(self, epoch, train_dataset, callbacks, dataset_sink_mode, sink_size, initial_epoch, valid):
+        dataset_size = train_dataset.get_dataset_size()
         callbacks = self._callback_list(callbacks)
         cb_params = cb.InternalCallbackParam()
         cb_params.cur_step_num = 0
@@ -186,9 +219,10 @@ class Model:
         cb_params.initial_step = None
         with cb.CallbackManager(callbacks) as list_callback:
             self._check_reuse_dataset(train_dataset)
-            self._train_process(epoch, train_dataset, list_callback, cb_params, initial_epoch)
+            self._train_process(epoch, train_dataset, list_callback, cb_params, initial_epoch, valid)
 
-    def _train_process(self, epoch, dataset, list_callback, cb_params, initial_epoch):
+    def _train_process(self, epoch, dataset, list_callback, cb_params, initial_epoch, valid):
+        callbacks = cb_params.list_callback
         iterator = dataset.create_tuple_iterator(num_epochs=epoch)  # one pass over it per epoch, as in MindSpore
         self._prepare(self._train_network, True)
         progress = cb.Progress(epoch) if cb.progress_enabled() else None
@@ -215,6 +249,8 @@ class Model:
                 list_callback.on_train_step_end(run_context)
                 if run_context.get_stop_requested():
                     break
+            if valid is not None and _should_eval(cb_params.cur_epoch_num, valid[1]):
+                self._eval_during_train(valid[0], cb_params, callbacks)
             list_callback.on_train_epoch_end(run_context)
             if progress:
                 progress.on_train_epoch_end(run_context)
@@ -245,7 +281,25 @@ class Model:
         with cb.CallbackManager(cb_params.list_callback) as list_callback:
             return self._eval_process(valid_dataset, list_callback, cb_params)
 
-    def _eval_process(self, dataset, list_callback, cb_params):
+    def _eval_during_train(self, valid_dataset, cb_params, callbacks):
+        """``fit``'s evaluation: MindSpore's own callbacks other than TimeMonitor sit it out; the training state in
+        ``cb_params`` is restored afterwards (``metrics`` and ``eval_results`` stay until the epoch's end)."""
+        saved = {key: cb_params.get(key) for key in ("cur_step_num", "batch_num", "dataset_sink_mode", "net_outputs")}
+        eval_callbacks = [c for c in callbacks
+                          if type(c).__name__ not in cb.BUILTIN_CALLBACK_NAMES or isinstance(c, cb.TimeMonitor)]
+        cb_params.eval_network = self._eval_network
+        cb_params.valid_dataset = valid_dataset
+        cb_params.batch_num = valid_dataset.get_dataset_size()
+        cb_params.mode = "eval"
+        cb_params.cur_step_num = 0
+        for metric in self._metric_fns.values():
+            metric.clear()
+        with cb.CallbackManager(eval_callbacks) as list_callback:
+            self._eval_process(valid_dataset, list_callback, cb_params, add_eval_loss=True)
+        cb_params.mode = "train"
+        cb_params.update(saved)
+
+    def _eval_process(self, dataset, list_callback, cb_params, add_eval_loss=False):
         run_context = cb.RunContext(cb_params)
         cb_params.dataset_sink_mode = False
         list_callback.on_eval_begin(run_context)
@@ -262,11 +316,16 @@ class Model:
             cb_params.net_outputs = outputs
             list_callback.on_eval_step_end(run_context)
             self._update_metrics(outputs)
+            if add_eval_loss:
+                eval_loss = Loss()  # a new one per batch, as in MindSpore: 'eval_loss' is the last batch's loss
+                eval_loss.update(outputs[self._eval_indexes[0]])
             if run_context.get_stop_requested():
                 break
         list_callback.on_eval_epoch_end(run_context)
         metrics = {name: metric.eval() for name, metric in self._metric_fns.items()}
         cb_params.metrics = metrics
+        if add_eval_loss:
+            cb_params.eval_results = {**copy.deepcopy(metrics), "eval_loss": eval_loss.eval()}
         list_callback.on_eval_end(run_context)
         return metrics
 

@@ -1,6 +1,6 @@
 """``mindspore.train.callback``."""
-from msjax._src.callbacks import (Callback, CheckpointConfig, History, LambdaCallback, LossMonitor, ModelCheckpoint,
-                                  RunContext, TimeMonitor)
+from msjax._src.callbacks import (Callback, CheckpointConfig, EarlyStopping, History, LambdaCallback,
+                                  LearningRateScheduler, LossMonitor, ModelCheckpoint, RunContext, TimeMonitor)
 
-__all__ = ["Callback", "CheckpointConfig", "History", "LambdaCallback", "LossMonitor", "ModelCheckpoint",
-           "RunContext", "TimeMonitor"]
+__all__ = ["Callback", "CheckpointConfig", "EarlyStopping", "History", "LambdaCallback", "LearningRateScheduler",
+           "LossMonitor", "ModelCheckpoint", "RunContext", "TimeMonitor"]
