@@ -5,3 +5,4 @@ from msjax._src.layers_conv import Conv2d  # noqa: F401
 from msjax._src.layers_pooling import MaxPool2d, AvgPool2d  # noqa: F401
 from msjax._src.layers_normalization import BatchNorm1d, BatchNorm2d  # noqa: F401
 from msjax._src.containers import SequentialCell, CellList  # noqa: F401
+from msjax._src.layers_recurrent import RNN, GRU, LSTM, RNNCell, GRUCell, LSTMCell  # noqa: F401
