@@ -1,12 +1,12 @@
 """``nn.SequentialCell`` and ``nn.CellList``: ordered child Cells under the keys '0', '1', ... (or an OrderedDict's
-names), with MindSpore 2.10's renaming of the children's Parameters (``0.weight``, ``body.2.bias``) when children
-are added, replaced, inserted or deleted, and its index checks and messages.
+names); ``nn.CellDict``: child Cells under string keys. All with MindSpore 2.10's renaming of the children's Parameters
+(``0.weight``, ``body.2.bias``) when children are added, replaced, inserted or deleted, and its checks and messages.
 
 MindSpore edits the ``_cells`` registry directly here; `_put`, `_drop` and `_replace` do the same and keep msjax's
 attribute mirrors of registered children (see `cell.py`) in step."""
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, abc
 
 from .cell import Cell
 
@@ -267,6 +267,95 @@ class CellList(Cell):
         self.requires_grad = flag
         for cell in self._cells.values():
             cell.set_grad(flag)
+
+    def construct(self, *inputs):
+        raise NotImplementedError
+
+
+class CellDict(Cell):
+    """``CellDict(cells=None, auto_prefix=True)``: a dict of Cells (not callable itself). A Cell added under ``key``
+    has its Parameters renamed ``prefix + key + '.' + path``, the prefix read from the children already present
+    (so a CellDict that was empty when filled names them without its own attribute name, as in MindSpore)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(kwargs.get("auto_prefix", True))
+        if len(args) == 1:
+            self.update(args[0])
+
+    def __getitem__(self, key):
+        return self._cells[key]
+
+    def __setitem__(self, key, cell):
+        cls_name = type(self).__name__
+        if not isinstance(key, str):
+            raise TypeError(f"For '{cls_name}', the type of key should be string but got {type(key).__name__}.")
+        if hasattr(self, key) and key not in self._cells:
+            raise KeyError(f"For '{cls_name}', the key can not be same with the attributes of Cell, but got key {key}.")
+        if "." in key:
+            raise KeyError(f"For '{cls_name}', key can not contain \".\", but got key {key}")
+        if key == "":
+            raise KeyError(f"For '{cls_name}', key can not be empty string \"\", but got key {key}")
+        if cell is None:
+            raise TypeError(f"For '{cls_name}', cell can not be None.")
+        if not isinstance(cell, Cell):
+            raise TypeError(f"For '{cls_name}', the type of cell should be Cell, but got {type(cell).__name__}.")
+        if isinstance(cell, (CellDict, CellList, SequentialCell)):
+            raise TypeError(f"For '{cls_name}', the type of cell can not be CellDict, CellList or SequentialCell, but "
+                            f"got {type(cell).__name__}.")
+        if self._auto_prefix:
+            prefix, _ = _prefix_and_index(self._cells)
+            cell.update_parameters_name(prefix + key + ".")
+        _put(self, key, cell)
+
+    def __delitem__(self, key):
+        if key not in self._cells:
+            raise KeyError(key)
+        _drop(self, key)
+
+    def __len__(self):
+        return len(self._cells)
+
+    def __iter__(self):
+        return iter(self._cells)
+
+    def __contains__(self, key):
+        return key in self._cells
+
+    def clear(self):
+        for key in list(self._cells):
+            _drop(self, key)
+
+    def pop(self, key):
+        value = self[key]
+        del self[key]
+        return value
+
+    def keys(self):
+        return self._cells.keys()
+
+    def values(self):
+        return self._cells.values()
+
+    def items(self):
+        return self._cells.items()
+
+    def update(self, cells):
+        """Add the (key, Cell) pairs of a mapping or of an iterable of pairs."""
+        if not isinstance(cells, abc.Iterable):
+            raise TypeError("CellDict.update() should be called with an iterable of key-value pairs, but got "
+                            f"{type(cells).__name__}")
+        if isinstance(cells, (abc.Mapping, CellDict)):
+            for key, cell in cells.items():
+                self[key] = cell
+            return
+        for index, pair in enumerate(cells):
+            if not isinstance(pair, abc.Iterable):
+                raise TypeError(f"CellDict update sequence element #{index} should be Iterable; but got "
+                                f"{type(pair).__name__}")
+            if len(pair) != 2:
+                raise ValueError(f"CellDict update sequence element #{index}, length should be 2; but has length "
+                                 f"{len(pair)}")
+            self[pair[0]] = pair[1]
 
     def construct(self, *inputs):
         raise NotImplementedError

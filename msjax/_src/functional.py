@@ -585,3 +585,108 @@ def dropout(input, p=0.5, training=True, seed=None):
 
 
 __all__ += ["bias_add", "conv2d", "max_pool2d", "avg_pool2d", "batch_norm", "dropout"]  # noqa: PLE0605
+
+
+def _conv1d_arg(value, name):
+    """An int or 1-element stride/dilation as the (1, value) pair of the height-1 Conv2D."""
+    if isinstance(value, int):
+        if value <= 0:
+            raise ValueError(f"For 'conv1d', {name} must be a positive int, but got {value}.")
+        return 1, value
+    if isinstance(value, (tuple, list)):
+        if len(value) != 1:
+            raise ValueError(f"For 'conv1d', {name} must be a tuple/list with 1 element or int, but got {value}.")
+        if value[0] <= 0:
+            raise ValueError(f"For 'conv1d', elements in {name} must be positive int, but got {value}.")
+        return 1, value[0]
+    raise ValueError(f"For 'conv1d', {name} must be an int or a tuple/list with 1 element, but got {value}.")
+
+
+def conv1d(input, weight, bias=None, stride=1, pad_mode="valid", padding=0, dilation=1, groups=1):
+    """``ops.conv1d``: input (N, C, L), weight (out, C/groups, k); Conv2D on a height-1 input."""
+    if input.ndim != 3:
+        raise ValueError(f"For 'conv1d', the input must be a 3D Tensor, but got input of {input.ndim}D.")
+    if weight.ndim != 3:
+        raise ValueError(f"For 'conv1d', the weight must be a 3D Tensor, but got input of {weight.ndim}D.")
+    if isinstance(padding, (tuple, list)):
+        if len(padding) != 1:
+            raise ValueError(f"For 'conv1d', padding must be a tuple or list with 1 element or int, but got "
+                             f"{padding}.")
+        padding = padding[0]
+    elif not isinstance(padding, int):
+        raise TypeError(f"For 'conv1d', padding must be a tuple, list or int, but got {type(padding)}.")
+    out_channel, in_channel = weight.shape[0], input.shape[1]
+    if in_channel % groups or out_channel % groups:
+        raise ValueError(f"The argument 'groups' should be divisible by 'in_channel' and 'out_channel', but got "
+                         f"group:{groups}, in_channel:{in_channel}, out_channel:{out_channel}.")
+    conv = N.Conv2D(out_channel, (1, weight.shape[2]), 1, pad_mode, (0, 0, padding, padding),
+                    _conv1d_arg(stride, "stride"), _conv1d_arg(dilation, "dilation"), groups)
+    output = squeeze(conv(expand_dims(input, 2), expand_dims(weight, 2)), 2)
+    if bias is None:
+        return output
+    if not isinstance(bias, Tensor):
+        raise TypeError(f"For 'conv1d', the 'bias' must be a Tensor, but got {type(bias)}.")
+    if bias.shape[0] != out_channel:
+        raise ValueError(f"For 'conv1d', given weight of size {weight.shape}, expected bias to be 1-dimensional with "
+                         f"{out_channel} elements, but got bias of size {bias.shape[0]} instead.")
+    return bias_add(output, bias)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """``ops.adaptive_avg_pool2d``: see ``AdaptiveAvgPool2D``."""
+    return N.AdaptiveAvgPool2D(output_size)(input)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """``ops.layer_norm``: normalizes over the trailing ``normalized_shape`` axes (weight ones and bias zeros by
+    default). MindSpore 2.10 has no CPU kernel for it (it raises at the call); msjax computes it as nn.LayerNorm."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if weight is None:
+        weight = ones(shape, input.dtype)
+    if bias is None:
+        bias = zeros(shape, input.dtype)
+    axis = input.ndim - len(shape)
+    return N.LayerNorm(axis, axis, float(eps))(input, weight, bias)[0]
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """``ops.group_norm``: input (N, C, *), weight ones and bias zeros (C,) by default."""
+    if weight is None:
+        weight = ones(input.shape[1], input.dtype)
+    if bias is None:
+        bias = zeros(input.shape[1], input.dtype)
+    return N.GroupNorm()(input, num_groups, weight, bias, eps)[0]
+
+
+_gelu_tanh = N.GeLU()
+
+
+def gelu(input, approximate="none"):
+    """``ops.gelu``: 'tanh' runs GeLU; 'none' is ``x * (erf(x / sqrt(2)) + 1) * 0.5``, op by op as MindSpore."""
+    if approximate not in ("none", "tanh"):
+        raise ValueError("For ops.gelu, approximate value should be either 'none' or 'tanh'.")
+    if input.dtype not in (mstype.float16, mstype.float32, mstype.float64, mstype.bfloat16):
+        raise TypeError(f"For gelu, the input dtype must be bfloat16, float16, float32 or float64, but got "
+                        f"{input.dtype}.")
+    if approximate == "tanh":
+        return _gelu_tanh(input)
+    dtype = input.dtype
+    return input * (erf(input / sqrt(Tensor(2.0, dtype))) + Tensor(1.0, dtype)) * Tensor(0.5, dtype)
+
+
+silu = _unary_function(N.SiLU, "silu")
+
+
+def leaky_relu(input, alpha=0.2):
+    """``ops.leaky_relu``: ``max(alpha * x, x)`` (``min`` for alpha > 1), alpha cast to the input's dtype."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"For 'leaky_relu', the 'input' must be a Tensor, but got '{type(input).__name__}'")
+    if isinstance(alpha, builtins.bool) or not isinstance(alpha, (float, int)):
+        raise TypeError(f"For 'leaky_relu', the type of 'alpha' should be one of '['float', 'int']', but got type "
+                        f"'{type(alpha).__name__}'.")
+    scaled = cast(Tensor(alpha), input.dtype) * input
+    return minimum(scaled, input) if alpha > 1 else maximum(scaled, input)
+
+
+__all__ += ["conv1d", "adaptive_avg_pool2d", "layer_norm", "group_norm", "gelu", "silu",  # noqa: PLE0605
+            "leaky_relu"]

@@ -1,4 +1,5 @@
-"""``nn.Dense``, ``nn.Flatten`` and ``nn.Dropout`` with MindSpore 2.10's defaults, checks and reprs."""
+"""``nn.Dense``, ``nn.Flatten``, ``nn.Dropout``, ``nn.Identity`` and ``nn.Unflatten`` with MindSpore 2.10's defaults,
+checks and reprs."""
 from __future__ import annotations
 
 import math
@@ -127,3 +128,82 @@ class Dropout(Cell):
 
     def extend_repr(self):
         return f"keep_prob={self.keep_prob}" if self.p is None else f"p={self.p}"
+
+
+class Identity(Cell):
+    """``Identity(*args, **kwargs)``: returns its input (the arguments are ignored)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def construct(self, input):
+        return input
+
+
+class Unflatten(Cell):
+    """``Unflatten(axis, unflattened_size)``: axis ``axis`` becomes the axes ``unflattened_size``. The new shape is
+    spliced by Python slicing as in MindSpore (so a negative axis other than -1 also keeps the axes after it)."""
+
+    def __init__(self, axis, unflattened_size):
+        super().__init__()
+        self.reshape = A.Reshape()
+        if isinstance(axis, bool) or not isinstance(axis, int):
+            raise TypeError(f"For 'Unflatten', the type of 'axis' must be 'int', but got '{type(axis).__name__}'.")
+        check_value_type("Unflatten", "unflattended_size", unflattened_size, (list, tuple))
+        self.axis = axis
+        self.unflattened_size = tuple(unflattened_size)
+
+    def construct(self, input_x):
+        shape = input_x.shape
+        new_shape = shape[:self.axis] + self.unflattened_size
+        if self.axis != -1:
+            new_shape += shape[self.axis + 1:]
+        return self.reshape(input_x, new_shape)
+
+
+class Embedding(Cell):
+    """``Embedding(vocab_size, embedding_size, use_one_hot=False, embedding_table='normal', dtype=float32,
+    padding_idx=None)``: rows of ``embedding_table`` (vocab_size, embedding_size) picked by integer ids, through
+    Gather (ids out of range raise as Gather does) or, with ``use_one_hot``, a one-hot matmul (such ids give zero
+    rows). The table's dtype comes from ``embedding_table`` (float32 for names); ``dtype`` is the one-hot dtype.
+    ``padding_idx`` zeroes that row at construction."""
+
+    def __init__(self, vocab_size, embedding_size, use_one_hot=False, embedding_table="normal", dtype=mstype.float32,
+                 padding_idx=None):
+        super().__init__()
+        self.vocab_size = check_value_type(self.cls_name, "vocab_size", vocab_size, (int,))
+        self.embedding_size = check_value_type(self.cls_name, "embedding_size", embedding_size, (int,))
+        check_value_type(self.cls_name, "use_one_hot", use_one_hot, (bool,))
+        if dtype not in mstype.number_type:
+            raise TypeError(f"For '{self.cls_name}', the element of 'dtype' must be one of "
+                            f"{', '.join(str(t) for t in mstype.number_type)}, but got {dtype}.")
+        self.use_one_hot, self.dtype, self.padding_idx = use_one_hot, dtype, padding_idx
+        table = initializer(embedding_table, [vocab_size, embedding_size])
+        if padding_idx is not None:
+            check_value_type(self.cls_name, "padding_idx", padding_idx, (int,))
+            if not 0 <= padding_idx < vocab_size:
+                raise ValueError(f"For '{self.cls_name}', the 'padding_idx' must be in range of [0, {vocab_size}), "
+                                 f"but got {padding_idx} with type 'int'.")
+            values = table.asnumpy().copy()
+            values[padding_idx] = 0
+            table = Tensor(values, table.dtype)
+        self.embedding_table = Parameter(table, name="embedding_table")
+        self.gather = A.Gather()
+        self.one_hot = A.OneHot()
+        self.on_value, self.off_value = Tensor(1.0, dtype), Tensor(0.0, dtype)
+        self.matmul = M.MatMul()
+        self.reshape = A.Reshape()
+
+    def construct(self, ids):
+        out_shape = ids.shape + (self.embedding_size,)
+        flat_ids = self.reshape(ids, (-1,))
+        if self.use_one_hot:
+            one_hot_ids = self.one_hot(flat_ids, self.vocab_size, self.on_value, self.off_value)
+            output = self.matmul(one_hot_ids, self.embedding_table)
+        else:
+            output = self.gather(self.embedding_table, flat_ids, 0)
+        return self.reshape(output, out_shape)
+
+    def extend_repr(self):
+        return (f"vocab_size={self.vocab_size}, embedding_size={self.embedding_size}, use_one_hot={self.use_one_hot}, "
+                f"embedding_table={self.embedding_table}, dtype={self.dtype}, padding_idx={self.padding_idx}")

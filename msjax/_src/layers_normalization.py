@@ -1,13 +1,14 @@
 """``nn.BatchNorm1d`` / ``nn.BatchNorm2d``: batch statistics while training (moving statistics updated in place,
 ``moving = momentum * moving + (1 - momentum) * batch`` with the unbiased batch variance), moving statistics
-otherwise. Parameters: gamma, beta, moving_mean (named 'mean'), moving_variance (named 'variance')."""
+otherwise. Parameters: gamma, beta, moving_mean (named 'mean'), moving_variance (named 'variance').
+``nn.LayerNorm`` and ``nn.GroupNorm``: per-sample statistics, parameters gamma and beta."""
 from __future__ import annotations
 
 from . import dtype as mstype
 from . import nn_ops as N
 from .cell import Cell
 from .initializer import initializer
-from .layers_checks import check_cpu_format, check_string, check_value_type
+from .layers_checks import check_bool, check_cpu_format, check_positive_int, check_string, check_value_type
 from .parameter import Parameter
 
 
@@ -71,3 +72,60 @@ class BatchNorm2d(_BatchNorm):
     def _check_input_dim(self, ndim):
         if ndim != 4:
             raise ValueError(f"For '{self.cls_name}', the in_shape must have 4 dims, but got {ndim}.")
+
+
+class LayerNorm(Cell):
+    """``LayerNorm(normalized_shape, begin_norm_axis=-1, begin_params_axis=-1, gamma_init='ones', beta_init='zeros',
+    epsilon=1e-7, dtype=float32)``: normalizes over the axes from ``begin_norm_axis`` on; gamma and beta (shape
+    ``normalized_shape``) apply from ``begin_params_axis`` on, cast to the input's dtype."""
+
+    def __init__(self, normalized_shape, begin_norm_axis=-1, begin_params_axis=-1, gamma_init="ones",
+                 beta_init="zeros", epsilon=1e-7, dtype=mstype.float32):
+        super().__init__()
+        if not isinstance(normalized_shape, (tuple, list)):
+            raise TypeError(f"For '{self.cls_name}', the type of 'normalized_shape' must be tuple[int] or list[int], "
+                            f"but got {normalized_shape} and the type is {type(normalized_shape)}.")
+        if not normalized_shape:
+            raise ValueError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                             f"element, but got normalized_shape = {normalized_shape}")
+        self.normalized_shape = normalized_shape
+        self.begin_norm_axis, self.begin_params_axis, self.epsilon = begin_norm_axis, begin_params_axis, epsilon
+        self.gamma = Parameter(initializer(gamma_init, normalized_shape, dtype=dtype), name="gamma")
+        self.beta = Parameter(initializer(beta_init, normalized_shape, dtype=dtype), name="beta")
+        self.layer_norm = N.LayerNorm(begin_norm_axis=begin_norm_axis, begin_params_axis=begin_params_axis,
+                                      epsilon=epsilon)
+
+    def construct(self, input_x):
+        y, _, _ = self.layer_norm(input_x, self.gamma.astype(input_x.dtype), self.beta.astype(input_x.dtype))
+        return y
+
+    def extend_repr(self):
+        # MindSpore's repr has no '=' after gamma
+        return (f"normalized_shape={self.normalized_shape}, begin_norm_axis={self.begin_norm_axis}, "
+                f"begin_params_axis={self.begin_params_axis}, gamma{self.gamma}, beta={self.beta}")
+
+
+class GroupNorm(Cell):
+    """``GroupNorm(num_groups, num_channels, eps=1e-5, affine=True, gamma_init='ones', beta_init='zeros',
+    dtype=float32)``: input (N, C, *) with 2 to 8 axes, normalized per sample over groups of channels; gamma and beta
+    (C,) are trainable only with ``affine``."""
+
+    def __init__(self, num_groups, num_channels, eps=1e-05, affine=True, gamma_init="ones", beta_init="zeros",
+                 dtype=mstype.float32):
+        super().__init__()
+        self.num_groups = check_positive_int(num_groups, "num_groups", self.cls_name)
+        self.num_channels = check_positive_int(num_channels, "num_channels", self.cls_name)
+        if num_channels % num_groups:
+            raise ValueError(f"For '{self.cls_name}', the 'num_channels' must be divided by 'num_groups', but got "
+                             f"'num_channels': {num_channels}, 'num_groups': {num_groups}.")
+        self.eps = check_value_type(self.cls_name, "eps", eps, (float,))
+        self.affine = check_bool(affine, "affine", self.cls_name)
+        self.gamma = Parameter(initializer(gamma_init, num_channels, dtype=dtype), name="gamma", requires_grad=affine)
+        self.beta = Parameter(initializer(beta_init, num_channels, dtype=dtype), name="beta", requires_grad=affine)
+        self.group_norm = N.GroupNorm()
+
+    def construct(self, x):
+        return self.group_norm(x, self.num_groups, self.gamma.astype(x.dtype), self.beta.astype(x.dtype), self.eps)[0]
+
+    def extend_repr(self):
+        return f"num_groups={self.num_groups}, num_channels={self.num_channels}"

@@ -1,6 +1,6 @@
-"""``nn.MaxPool2d`` and ``nn.AvgPool2d`` (NCHW or CHW input): MindSpore 2.10's defaults (kernel_size=1, stride=1,
-pad_mode 'valid'), checks and reprs. 'valid'/'same' run MaxPool/AvgPool; 'pad' mode (and AvgPool2d's
-ceil_mode/count_include_pad/divisor_override) runs the 3-d ops on a depth-1 input, as MindSpore does."""
+"""``nn.MaxPool2d``, ``nn.AvgPool2d`` and ``nn.AdaptiveAvgPool2d`` (NCHW or CHW input): MindSpore 2.10's defaults
+(kernel_size=1, stride=1, pad_mode 'valid'), checks and reprs. 'valid'/'same' run MaxPool/AvgPool; 'pad' mode (and
+AvgPool2d's ceil_mode/count_include_pad/divisor_override) runs the 3-d ops on a depth-1 input, as MindSpore does."""
 from __future__ import annotations
 
 from . import nn_ops as N
@@ -152,3 +152,15 @@ class AvgPool2d(_PoolNd):
 
     def construct(self, x):
         return self._run(self.avg_pool, x, self.is_expand)
+
+
+class AdaptiveAvgPool2d(Cell):
+    """``AdaptiveAvgPool2d(output_size)``: an int, or a pair whose None entries keep the input's size; input
+    (N, C, H, W) or (C, H, W)."""
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.adaptive_avgpool2d = N.AdaptiveAvgPool2D(output_size)
+
+    def construct(self, input):
+        return self.adaptive_avgpool2d(input)

@@ -45,7 +45,9 @@ class LogSoftmax(Primitive):
 
     def kernel(self, x):
         _check_float_input("LogSoftmax", x)
-        return jax.nn.log_softmax(x, axis=_softmax_axes("LogSoftmax", self.axis, x.ndim))
+        # MindSpore's CPU kernel is float32 only: other float inputs are computed in float32 and cast back
+        out = jax.nn.log_softmax(x.astype(np.float32), axis=_softmax_axes("LogSoftmax", self.axis, x.ndim))
+        return out.astype(x.dtype)
 
 
 class ReLU6(Primitive):
@@ -53,8 +55,32 @@ class ReLU6(Primitive):
     inputs = ("x: Tensor",)
 
     def kernel(self, x):
-        _check_float_input("ReLU6", x)
-        return jnp.clip(x, 0, 6).astype(x.dtype)
+        _require("ReLU6", x, ("Float16", "Float32"), "input_x")
+        # where, not clip: MindSpore's gradient is 1 on (0, 6], 0 at 0
+        return jnp.where(x <= 0, np.zeros((), x.dtype), jnp.where(x > 6, np.asarray(6, x.dtype), x))
+
+
+class GeLU(Primitive):
+    """``GeLU()(x)``: the tanh approximation ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`` (half precision
+    computed in float32)."""
+    compile_eagerly = True
+    inputs = ("x: Tensor",)
+
+    def kernel(self, x):
+        _require("GeLU", x, _FLOATS[:3] + ("Float64",), "x")
+        work = x.astype(np.float32) if x.dtype in (np.float16, jnp.bfloat16) else x
+        inner = np.asarray(np.sqrt(2 / np.pi), work.dtype) * (work + np.asarray(0.044715, work.dtype) * work ** 3)
+        return (np.asarray(0.5, work.dtype) * work * (1 + jnp.tanh(inner))).astype(x.dtype)
+
+
+class SiLU(Primitive):
+    """``x * sigmoid(x)`` (``ops.silu``; MindSpore has no public op class for it)."""
+    compile_eagerly = True
+    inputs = ("input: Tensor",)
+
+    def kernel(self, x):
+        _require("Sigmoid", x, ("Float16", "Float32", "Float64"), "input")
+        return x * jax.nn.sigmoid(x)
 
 
 # --- argument normalization shared by the convolution and pooling ops ------------------------------------------
@@ -174,6 +200,24 @@ def _max_with_argmax(op, x, kernel, strides, dilation, pads, ceil_mode):
 _CONV_TYPES = ("BFloat16", "Float16", "Float32", "Int32", "Int64", "Int8")
 
 
+
+def _conv_geometry(prim, case_sensitive=True):
+    """Normalizes a Conv2D-family primitive's kernel_size/stride/dilation and returns its pad as 4 sides."""
+    prim.kernel_size = _spatial(prim.name, "kernel_size", prim.kernel_size, 2)
+    prim.stride = (1, 1) + _spatial(prim.name, "stride", prim.stride, 2, full=True)
+    prim.dilation = (1, 1) + _spatial(prim.name, "dilation", prim.dilation, 2, full=True)
+    check_value_type(prim.name, "pad", prim.pad, (int, tuple))
+    check_value_type(prim.name, "pad_mode", prim.pad_mode, (str,))
+    pad = (prim.pad,) * 4 if isinstance(prim.pad, int) else prim.pad
+    if len(pad) != 4:
+        raise ValueError(f"For '{prim.name}', the 'pad size' must be int and must = 4, but got '{len(pad)}' "
+                         "with type 'int'.")
+    if (prim.pad_mode if case_sensitive else prim.pad_mode.lower()) not in ("valid", "same", "pad"):
+        raise ValueError(f"For '{prim.name}', the 'pad_mode' must be str and must be in "
+                         f"'['valid', 'same', 'pad']', but got '{prim.pad_mode}'.")
+    return pad
+
+
 class Conv2D(Primitive):
     """``Conv2D(out_channel, kernel_size, mode=1, pad_mode='valid', pad=0, stride=1, dilation=1, group=1,
     data_format='NCHW')(x, w)``: NCHW input, OIHW weight; float32 in full precision."""
@@ -185,18 +229,7 @@ class Conv2D(Primitive):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from . import context
-        self.kernel_size = _spatial(self.name, "kernel_size", self.kernel_size, 2)
-        self.stride = (1, 1) + _spatial(self.name, "stride", self.stride, 2, full=True)
-        self.dilation = (1, 1) + _spatial(self.name, "dilation", self.dilation, 2, full=True)
-        check_value_type(self.name, "pad", self.pad, (int, tuple))
-        check_value_type(self.name, "pad_mode", self.pad_mode, (str,))
-        pad = (self.pad,) * 4 if isinstance(self.pad, int) else self.pad
-        if len(pad) != 4:
-            raise ValueError(f"For '{self.name}', the 'pad size' must be int and must = 4, but got '{len(pad)}' "
-                             "with type 'int'.")
-        if self.pad_mode not in ("valid", "same", "pad"):
-            raise ValueError(f"For '{self.name}', the 'pad_mode' must be str and must be in "
-                             f"'['valid', 'same', 'pad']', but got '{self.pad_mode}'.")
+        pad = _conv_geometry(self)
         if self.pad_mode != "pad" and pad != (0, 0, 0, 0):
             raise ValueError(f"For '{self.name}', the 'pad' must be zero when 'pad_mode' is not 'pad', but got "
                              f"'pad': {self.pad} and 'pad_mode': {self.pad_mode}.")
@@ -508,3 +541,195 @@ class Dropout(Primitive):
         keep = jax.random.bernoulli(random.next_key(), self.keep_prob, x.shape)
         mask = keep.astype(x.dtype)
         return jnp.where(keep, x / np.asarray(self.keep_prob, x.dtype), np.zeros((), x.dtype)), mask
+
+
+# --- layer and group normalization -----------------------------------------------------------------------------
+
+def _attr_call_error(op, attrs, valid, inputs):
+    """MindSpore's "Failed calling" TypeError for an op whose attribute has the wrong type."""
+    given = ", ".join(f"{k}={type(v).__name__}" for k, v in attrs.items())
+    listed = ", ".join(f"{k}=<{t}>" for k, t in valid.items())
+    return TypeError(f'Failed calling {op} with "{op}({given})({", ".join(f"{i}=Tensor" for i in inputs)})".\n'
+                     f'The valid calling should be: \n"{op}({listed})({", ".join(f"{i}=<Tensor>" for i in inputs)})".')
+
+
+def _normalize(x, axes, epsilon):
+    """(normalized x, mean, 1/std) over ``axes`` with the biased variance, in float32 for half precision."""
+    work = x.astype(np.float32) if x.dtype in (np.float16, jnp.bfloat16) else x
+    mean = work.mean(axes, keepdims=True)
+    rstd = jax.lax.rsqrt(jnp.square(work - mean).mean(axes, keepdims=True) + np.asarray(epsilon, work.dtype))
+    return (work - mean) * rstd, mean, rstd
+
+
+class LayerNorm(Primitive):
+    """``LayerNorm(begin_norm_axis=1, begin_params_axis=1, epsilon=1e-7)(input_x, gamma, beta)`` -> (y, mean,
+    rstd): normalizes over the axes from ``begin_norm_axis`` on; gamma and beta have the shape of the axes from
+    ``begin_params_axis`` on. Both axes lie in [-1, rank). mean and rstd are float32 with the normalized axes
+    kept as 1."""
+    compile_eagerly = True
+    inputs = ("input_x: Tensor", "gamma: Tensor", "beta: Tensor")
+    attrs = {"begin_norm_axis": 1, "begin_params_axis": 1, "epsilon": 1e-7}
+
+    def kernel(self, x, gamma, beta):
+        valid = {"begin_norm_axis": "int", "begin_params_axis": "int", "epsilon": "float"}
+        attrs = {key: getattr(self, key) for key in valid}
+        if any(type(attrs[key]) is not (float if kind == "float" else int) for key, kind in valid.items()):
+            raise _attr_call_error(self.name, attrs, valid, ("input_x", "gamma", "beta"))
+        if x.ndim == 0:
+            raise ValueError("For primitive[LayerNorm], the x_rank must be not equal to 0, but got 0.")
+        axes = {}
+        for key in ("begin_norm_axis", "begin_params_axis"):
+            if not -1 <= attrs[key] < x.ndim:
+                raise RuntimeError(f"For primitive[LayerNorm], input_x's rank is {x.ndim}, while the '{key}' value "
+                                   f"should be in the range [-1, {x.ndim}), but got {attrs[key]}")
+            axes[key] = attrs[key] % x.ndim
+        params_axis = axes["begin_params_axis"]
+        if gamma.ndim + params_axis < x.ndim or beta.ndim + params_axis < x.ndim:
+            raise ValueError(f"For 'LayerNorm', begin_params_axis must be less than or equal to input_x shape size, "
+                             "gamma shape size add begin_params_axis must be equal to or greater than input_x shape "
+                             "size, and beta shape size add begin_params_axis must be equal to or greater than "
+                             f"input_x shape size, But got begin_params_axis: {params_axis}, input_x shape size: "
+                             f"{x.ndim}, gamma shape size: {gamma.ndim}, beta shape size: {beta.ndim}.")
+        if gamma.shape != x.shape[params_axis:] or beta.shape != x.shape[params_axis:]:
+            raise ValueError(f"For 'LayerNorm', gamma or beta shape must match input shape, but got input shape: "
+                             f"{_const_vector(x.shape)}, gamma shape: {_const_vector(gamma.shape)}, beta shape: "
+                             f"{_const_vector(beta.shape)}.")
+        _require(self.name, x, ("Float16", "Float32", "Float64"), "input_x")
+        normed, mean, rstd = _normalize(x, tuple(range(axes["begin_norm_axis"], x.ndim)), self.epsilon)
+        y = (normed * gamma.astype(normed.dtype) + beta.astype(normed.dtype)).astype(x.dtype)
+        return y, mean.astype(np.float32), rstd.astype(np.float32)
+
+
+class GroupNorm(Primitive):
+    """``GroupNorm()(input, num_groups, weight, bias, eps)`` -> (y, mean, rstd) (``ops.group_norm``'s op): input
+    (N, C, *) normalized over each group of C/num_groups channels and its other axes; weight and bias per channel.
+    mean and rstd have shape (N, num_groups)."""
+    compile_eagerly = True
+    inputs = ("input: Tensor", "num_groups: int", "weight: Tensor", "bias: Tensor", "eps: Number")
+
+    def kernel(self, x, num_groups, weight, bias, eps=1e-5):
+        if not 2 <= x.ndim <= 8:
+            raise RuntimeError(f"For 'GroupNorm', The dim of input must be between 2 and 8. But got: {x.ndim}.")
+        names = [ms_dtype_name(v) for v in (x, weight, bias)]
+        if len(set(names)) != 1 or names[0] not in _FLOATS:
+            raise TypeError(f"For GroupNorm. input arguments' types must be the same and be one of [BFloat16, Float16, "
+                            f"Float32, Float64]. But got input's type: {names[0]}, weight's type: {names[1]}, bias's "
+                            f"type: {names[2]}.")
+        channels = x.shape[1]
+        if weight.shape != (channels,) or bias.shape != (channels,):
+            raise ValueError(f"For GroupNorm, shape of weight and bias should be equal to input_x's channel dimension: "
+                             f"{channels}, bug got shape: {_const_vector(weight.shape)}.")
+        if channels % num_groups:
+            raise ValueError(f"For GroupNorm, the 'num_channels' must be divided by 'num_groups', but got "
+                             f"'num_channels': {channels} ,'num_groups': {num_groups}")
+        grouped = x.reshape(x.shape[0], num_groups, -1)
+        normed, mean, rstd = _normalize(grouped, (2,), eps)
+        shape = (1, channels) + (1,) * (x.ndim - 2)
+        y = normed.reshape(x.shape) * weight.reshape(shape).astype(normed.dtype) + bias.reshape(shape).astype(
+            normed.dtype)
+        return y.astype(x.dtype), mean[..., 0].astype(x.dtype), rstd[..., 0].astype(x.dtype)
+
+
+# --- transposed convolution, adaptive pooling, padding ---------------------------------------------------------
+
+class Conv2DBackpropInput(Primitive):
+    """``Conv2DBackpropInput(out_channel, kernel_size, pad_mode='valid', pad=0, pad_list=None, mode=1, stride=1,
+    dilation=1, group=1, data_format='NCHW')(out_backprop, filter, input_size)``: the gradient of Conv2D (same
+    attributes, weight ``filter``) with respect to its input of shape ``input_size``, i.e. the transposed
+    convolution of ``out_backprop``."""
+    compile_eagerly = True
+    inputs = ("out_backprop: Tensor", "filter: Tensor", "input_size: tuple[int]")
+    attrs = {"out_channel": None, "kernel_size": None, "pad_mode": "valid", "pad": 0, "pad_list": None, "mode": 1,
+             "stride": 1, "dilation": 1, "group": 1, "data_format": "NCHW"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pad = _conv_geometry(self, case_sensitive=False)
+        if self.pad_mode != "pad" and pad != (0, 0, 0, 0):
+            raise ValueError(f"For '{self.name}', the 'pad' must be zero or (0, 0, 0, 0) when 'pad_mode' is not "
+                             f"\"pad\", but got 'pad' is {self.pad} and 'pad_mode' is {self.pad_mode}.")
+        self.padding = pad
+        for key in ("kernel_size", "stride", "dilation"):
+            self.add_prim_attr(key, getattr(self, key))
+        self.add_prim_attr("pad", pad).add_prim_attr("pad_mode", self.pad_mode.upper())
+
+    def kernel(self, dout, w, input_size):
+        _check_rank(self.name, dout, 4, "the out_backprop shape size must be equal to")
+        _check_rank(self.name, w, 4, "the filter shape size must be equal to")
+        _same_dtype(self.name, dout, w, ("out_backprop", "filter"))
+        _require(self.name, dout, _FLOATS[1:3], "out_backprop")
+        input_size = tuple(input_size)
+        if len(input_size) != 4 or dout.shape[1] != w.shape[0] or input_size[1] != w.shape[1] * self.group:
+            raise RuntimeError("could not create a primitive descriptor for the convolution forward propagation "
+                               "primitive.")
+        strides, dilation = self.stride[2:], self.dilation[2:]
+        if self.pad_mode.lower() == "same":
+            pads = [_same_pads(input_size[2 + i], self.kernel_size[i], strides[i], dilation[i]) for i in range(2)]
+        else:
+            pads = [tuple(self.padding[:2]), tuple(self.padding[2:])]
+
+        def forward(y):
+            return jax.lax.conv_general_dilated(y, w, strides, pads, rhs_dilation=dilation,
+                                                dimension_numbers=("NCHW", "OIHW", "NCHW"),
+                                                feature_group_count=self.group, precision=jax.lax.Precision.HIGHEST)
+        expected, pull = jax.vjp(forward, jnp.zeros(input_size, dout.dtype))
+        if expected.shape != dout.shape:  # MindSpore's oneDNN kernel fails to build (a RuntimeError)
+            raise RuntimeError(f"For '{self.name}', the shape of 'out_backprop' must be {shape_list(expected.shape)} "
+                             f"for 'input_size' {shape_list(input_size)}, but got {shape_list(dout.shape)}.")
+        return pull(dout)[0]
+
+
+class Conv2DTranspose(Conv2DBackpropInput):
+    """``Conv2DTranspose``: the same op as Conv2DBackpropInput under its newer name."""
+
+
+class AdaptiveAvgPool2D(Primitive):
+    """``AdaptiveAvgPool2D(output_size)(x)``: (N, C, H, W) or (C, H, W) averaged over the bins
+    ``[floor(i*H/oh), ceil((i+1)*H/oh))`` (and the same in W); a None size keeps the input's (stored as -1)."""
+    compile_eagerly = True
+    inputs = ("x: Tensor",)
+    attrs = {"output_size": None}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        check_value_type(self.name, "output_size", self.output_size, (int, tuple))
+        size = (self.output_size,) * 2 if isinstance(self.output_size, int) else self.output_size
+        if len(size) != 2:
+            raise ValueError(f"For '{self.name}', the 'length of output_size' must be int and must = 2, but got "
+                             f"'{len(size)}' with type 'int'.")
+        for i, item in enumerate(size):
+            if item is not None:
+                check_value_type(self.name, f"output_size[{i}]", item, (int,))
+                if item < 0:
+                    raise ValueError(f"For '{self.name}', the argument 'output_size[{i}]' must >= 0, but got {item}.")
+        self.output_size = tuple(-1 if item is None else item for item in size)
+        self.add_prim_attr("output_size", self.output_size)
+
+    def kernel(self, x):
+        if x.ndim not in (3, 4):
+            raise ValueError(f"For primitive[{self.name}], the dim of x must be in [3,4], but got {x.ndim}.")
+        _require(self.name, x, ("Float16", "Float32", "Float64"))
+        work = x.astype(np.float32) if x.dtype == np.float16 else x
+        counts = np.ones(())
+        for axis, out in zip((-2, -1), self.output_size):
+            size = x.shape[axis]
+            out = size if out == -1 else out
+            starts = np.arange(out) * size // out
+            ends = -(-(np.arange(out) + 1) * size // out)
+            positions = np.arange(size)
+            bins = ((positions >= starts[:, None]) & (positions < ends[:, None])).astype(work.dtype)
+            work = jnp.moveaxis(jnp.tensordot(work, bins, axes=((axis,), (1,)),
+                                              precision=jax.lax.Precision.HIGHEST), -1, axis)
+            counts = counts[..., None] * (ends - starts)
+        return (work / counts.astype(work.dtype)).astype(x.dtype)
+
+
+class Pad(Primitive):
+    """``Pad(paddings)(input_x)``: zero padding, ``paddings[i] = (before, after)`` for axis i (used by
+    nn.Conv2dTranspose's ``output_padding``; not exported: its argument checks are not MindSpore's)."""
+    compile_eagerly = True
+    inputs = ("input_x: Tensor",)
+    attrs = {"paddings": None}
+
+    def kernel(self, x):
+        return jnp.pad(x, self.paddings)

@@ -18,6 +18,9 @@ from msjax._src.custom_op import Custom  # noqa: F401
 from msjax._src.nn_ops import (  # noqa: F401,E402
     Conv2D, BiasAdd, MaxPool, AvgPool, MaxPoolWithArgmaxV2, MaxPool3DWithArgmax, AvgPool3D, BatchNorm, Dropout,
 )
+from msjax._src.nn_ops import (  # noqa: F401,E402
+    LayerNorm, GeLU, Conv2DBackpropInput, Conv2DTranspose, AdaptiveAvgPool2D,
+)
 from msjax._src.loss_ops import (  # noqa: F401,E402
     SoftmaxCrossEntropyWithLogits, SparseSoftmaxCrossEntropyWithLogits, BCEWithLogitsLoss, SmoothL1Loss,
     BinaryCrossEntropy, KLDivLoss,
