@@ -103,14 +103,18 @@ def _steps(global_step):
     return cast(global_step, mstype.float32)
 
 
-class ExponentialDecayLR(LearningRateSchedule):
-    """``learning_rate * decay_rate ** (step / decay_steps)`` (the exponent floored with ``is_stair``)."""
+class _DecayLR(LearningRateSchedule):
+    """The arguments the three ``decay_rate``/``decay_steps`` schedules share."""
 
     def __init__(self, learning_rate, decay_rate, decay_steps, is_stair=False):
         super().__init__()
         _decay_inputs(self.cls_name, learning_rate, decay_rate, decay_steps, is_stair)
         self.learning_rate, self.decay_rate, self.decay_steps, self.is_stair = (learning_rate, decay_rate,
                                                                                 decay_steps, is_stair)
+
+
+class ExponentialDecayLR(_DecayLR):
+    """``learning_rate * decay_rate ** (step / decay_steps)`` (the exponent floored with ``is_stair``)."""
 
     def construct(self, global_step):
         p = _steps(global_step) / self.decay_steps
@@ -119,32 +123,19 @@ class ExponentialDecayLR(LearningRateSchedule):
         return self.learning_rate * pow(self.decay_rate, p)
 
 
-class NaturalExpDecayLR(LearningRateSchedule):
+class NaturalExpDecayLR(_DecayLR):
     """``learning_rate * e ** (-decay_rate * step)`` (the step rounded down to a multiple of ``decay_steps`` with
     ``is_stair``)."""
-
-    def __init__(self, learning_rate, decay_rate, decay_steps, is_stair=False):
-        super().__init__()
-        _decay_inputs(self.cls_name, learning_rate, decay_rate, decay_steps, is_stair)
-        self.learning_rate, self.decay_rate, self.decay_steps, self.is_stair = (learning_rate, decay_rate,
-                                                                                decay_steps, is_stair)
-        self.math_e = math.e
 
     def construct(self, global_step):
         p = _steps(global_step)
         if self.is_stair:
             p = floor_divide(p, self.decay_steps) * self.decay_steps
-        return self.learning_rate * pow(self.math_e, -self.decay_rate * p)
+        return self.learning_rate * pow(math.e, -self.decay_rate * p)
 
 
-class InverseDecayLR(LearningRateSchedule):
+class InverseDecayLR(_DecayLR):
     """``learning_rate / (1 + decay_rate * step / decay_steps)`` (the quotient floored with ``is_stair``)."""
-
-    def __init__(self, learning_rate, decay_rate, decay_steps, is_stair=False):
-        super().__init__()
-        _decay_inputs(self.cls_name, learning_rate, decay_rate, decay_steps, is_stair)
-        self.learning_rate, self.decay_rate, self.decay_steps, self.is_stair = (learning_rate, decay_rate,
-                                                                                decay_steps, is_stair)
 
     def construct(self, global_step):
         p = _steps(global_step) / self.decay_steps
