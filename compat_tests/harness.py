@@ -40,6 +40,9 @@ TRAINING_RTOL = {
     # and where XLA rounds each float16 op's result MindSpore's CPU kernels (GRAPH_MODE fuses MatMul+BiasAdd) may
     # round once, so values differ by about one float16 ulp (7.1e-4 relative at most, seen); two ulps allowed.
     "compat_tests/programs/amp_loss_scale.py": 2e-3,
+    # Model(amp_level=O1/O2/O3): the same float16 rounding over 6 Model.train steps (2.6e-4 relative seen on the
+    # losses, 1.1e-3 on a GRAPH_MODE float16 prediction sum)
+    "compat_tests/programs/train_model_amp.py": 2e-3,
 }
 TIMEOUT_S = 600
 

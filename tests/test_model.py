@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import msjax as ms
-from msjax import Tensor, nn
+from msjax import Tensor, amp, nn
 from msjax.train import Accuracy, Callback, History, Loss, Model
 
 from training_standins import Linear, ListDataset, classification_data, cross_entropy, sgd
@@ -322,3 +322,92 @@ def _raises_start(exc, message, fn):
     with pytest.raises(exc) as info:
         fn()
     assert str(info.value).startswith(message), str(info.value)
+
+
+# --- mixed precision and loss scaling (amp.build_train_network, as MindSpore's Model) -----------------------------
+
+class BnNet(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Dense(4, 3, weight_init="ones", bias_init="zeros")
+        self.bn = nn.BatchNorm1d(3)
+
+    def construct(self, x):
+        return self.bn(self.fc(x))
+
+
+@pytest.mark.parametrize("level", ["O1", "O2", "O3"])
+def test_amp_levels_convert_the_network_in_place(level):
+    x, y = classification_data(8)
+    net = BnNet()
+    manager = amp.FixedLossScaleManager(64.0, drop_overflow_update=False)
+    model = Model(net, cross_entropy(), nn.Momentum(net.trainable_params(), 0.05, 0.9, loss_scale=64.0),
+                  metrics={"acc": Accuracy(), "loss": Loss()}, amp_level=level, loss_scale_manager=manager)
+    assert type(model.train_network) is nn.TrainOneStepCell and model.train_network.sens == 64.0
+    assert model.predict_network is net and model.eval_network.add_cast_fp32 is (level != "O1")
+    # O2 keeps BatchNorm float32 behind a wrapper that casts its output back to float16; O3 runs it in float16
+    assert type(net.bn).__name__ == {"O1": "BatchNorm1d", "O2": "_OutputTo16", "O3": "BatchNorm1d"}[level]
+    model.train(1, ListDataset([x, y], 4))
+    assert net.fc.weight.dtype == ms.float32  # Parameters keep their dtype
+    # eval and predict run the converted network: O2/O3 predict in float16, eval casts outputs (not labels) to float32
+    loss, logits, label = model.eval_network(Tensor(x[:4]), Tensor(y[:4]))
+    assert (loss.dtype, logits.dtype, label.dtype) == (ms.float32, ms.float32, ms.int32)
+    assert model.predict(Tensor(x[:4])).dtype == (ms.float32 if level == "O1" else ms.float16)
+    assert set(model.eval(ListDataset([x, y], 4))) == {"acc", "loss"}
+
+
+def test_amp_keep_batchnorm_fp32_and_default_dynamic_manager():
+    net = BnNet()
+    model = Model(net, cross_entropy(), sgd(net.trainable_params()), amp_level="O2", keep_batchnorm_fp32=False)
+    # no manager given: O2's default DynamicLossScaleManager inside the step (MindSpore's GPU path; its CPU backend
+    # raises ValueError "Only `loss_scale_manager=None` or ... are supported on device `CPU`")
+    assert type(model.train_network) is nn.TrainOneStepWithLossScaleCell
+    assert model.train_network.scale_sense.asnumpy() == 2.0 ** 24
+    assert type(net.bn) is nn.BatchNorm1d and net.bn.get_flags()["fp16"]
+
+
+class StepRecorder(Callback):
+    def __init__(self, net):
+        self.net, self.outputs, self.weights = net, [], []
+
+    def on_train_step_end(self, run_context):
+        loss, overflow, scale = run_context.original_args().net_outputs
+        self.outputs.append((bool(overflow.asnumpy()), float(scale.asnumpy())))
+        self.weights.append(self.net.w.asnumpy().copy())
+
+
+@pytest.mark.parametrize("mode", [ms.PYNATIVE_MODE, ms.GRAPH_MODE])
+def test_dynamic_loss_scale_skips_the_overflowing_step(mode):
+    ms.set_context(mode=mode)
+    x, y = classification_data(16)
+    x[4:8] = np.inf  # the second batch overflows
+    net = Linear()
+    manager = amp.DynamicLossScaleManager(init_loss_scale=2 ** 10, scale_factor=2, scale_window=2)
+    model = Model(net, cross_entropy(), sgd(net.trainable_params()), loss_scale_manager=manager)
+    assert type(model.train_network) is nn.TrainOneStepWithLossScaleCell
+    recorder = StepRecorder(net)
+    model.train(1, ListDataset([x, y], 4), callbacks=recorder)
+    # the step's scale: halved by the overflow, doubled after 2 clean steps; the host manager follows the same rule
+    assert recorder.outputs == [(False, 1024.0), (True, 512.0), (False, 512.0), (False, 1024.0)]
+    assert manager.get_loss_scale() == 1024
+    np.testing.assert_array_equal(recorder.weights[1], recorder.weights[0])  # the update was skipped
+    assert not np.array_equal(recorder.weights[2], recorder.weights[1])
+    # power-of-two scales unscale exactly: the run equals plain training on the three clean batches
+    plain = Linear()
+    step = nn.TrainOneStepCell(nn.WithLossCell(plain, cross_entropy()), sgd(plain.trainable_params())).set_train()
+    for i in (0, 8, 12):
+        step(Tensor(x[i:i + 4]), Tensor(y[i:i + 4]))
+    np.testing.assert_allclose(net.w.asnumpy(), plain.w.asnumpy(), rtol=1e-6)
+
+
+def test_fixed_manager_dropping_overflow_keeps_its_scale():
+    x, y = classification_data(8)
+    x[:4] = np.nan
+    net = Linear()
+    manager = amp.FixedLossScaleManager(32.0)  # drop_overflow_update=True: a FixedLossScaleUpdateCell in the step
+    model = Model(net, cross_entropy(), sgd(net.trainable_params()), loss_scale_manager=manager)
+    recorder = StepRecorder(net)
+    before = net.w.asnumpy().copy()
+    model.train(1, ListDataset([x, y], 4), callbacks=recorder)
+    assert recorder.outputs == [(True, 32.0), (False, 32.0)] and manager.get_loss_scale() == 32.0
+    np.testing.assert_array_equal(recorder.weights[0], before)

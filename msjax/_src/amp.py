@@ -138,7 +138,8 @@ def _black_list_fp32(network, black_list, dtype):
         if sub is None:
             continue
         if isinstance(sub, tuple(black_list)):
-            network._cells[name] = _OutputTo16(sub.to_float(mstype.float32), dtype)
+            # registered in place of the norm: `network.<name>` is the wrapper afterwards, as in MindSpore
+            network.insert_child_to_cell(name, _OutputTo16(sub.to_float(mstype.float32), dtype))
         else:
             _black_list_fp32(sub, black_list, dtype)
     return network

@@ -406,14 +406,18 @@ class Gather(Primitive):
     int_grad = True
 
     def kernel(self, params, indices, axis=0):
-        if np.dtype(indices.dtype).kind not in "iu":
-            raise TypeError(f"For 'Gather', the 'input_indices' must be an integer Tensor, but got "
-                            f"{mstype.from_numpy_dtype(indices.dtype)}.")
+        if np.dtype(indices.dtype) not in _GATHER_INDEX_DTYPES:
+            raise TypeError("Select CPU operator[Gather] fail! Unsupported data type!\nThe supported data types are "
+                            + _GATHER_SUPPORTED + f", but get input[{mstype.from_numpy_dtype(params.dtype)} "
+                            f"{mstype.from_numpy_dtype(indices.dtype)} Int64 Int64 ] and output["
+                            f"{mstype.from_numpy_dtype(params.dtype)} ]")
         if not -params.ndim <= axis < params.ndim:
             raise ValueError(f"For primitive[Gather], the axis must be in [{-params.ndim},{params.ndim}), but got "
                              f"{axis}.")
         axis = axis % params.ndim
-        _check_gather_range(indices, params.shape[axis], negative_ok=False)
+        # a negative index counts from the end once (jnp.take does the same below); compiled code cannot raise on
+        # values, and there jnp.take fills rows out of range (NaN for floats)
+        _check_gather_range(indices, params.shape[axis], negative_ok=False, wrap=True)
         batch_dims = self.batch_dims % max(indices.ndim, 1) if self.batch_dims < 0 else self.batch_dims
 
         def take(p, i):
@@ -423,11 +427,21 @@ class Gather(Primitive):
         return take(params, indices)
 
 
-def _check_gather_range(indices, size, negative_ok):
-    """MindSpore's RuntimeError for an index Tensor out of range (checked when its values are known)."""
+# MindSpore's CPU Gather takes Int16/32/64 indices (its kernel-select error lists the Int32 forms)
+_GATHER_INDEX_DTYPES = (np.dtype(np.int16), np.dtype(np.int32), np.dtype(np.int64))
+_GATHER_SUPPORTED = "".join(f"input[{name} Int32 Int64 Int64], output[{name}]; " for name in (
+    "UInt8", "UInt16", "UInt32", "UInt64", "Int8", "Int16", "Int32", "Int64", "Float16", "Float32", "Float64", "Bool",
+    "Complex64", "Complex128"))
+
+
+def _check_gather_range(indices, size, negative_ok, wrap=False):
+    """MindSpore's RuntimeError for an index Tensor out of range (checked when its values are known); with ``wrap``,
+    negative indices are first counted from the end once and the error shows the wrapped value."""
     if isinstance(indices, jax.core.Tracer) and indices.to_concrete_value() is None:
         return
-    values = np.asarray(concrete_value(indices))
+    values = np.asarray(concrete_value(indices)).astype(np.int64)
+    if wrap:
+        values = np.where(values < 0, values + size, values)
     low = -size if negative_ok else 0
     bad = values[(values < low) | (values >= size)]
     if bad.size:

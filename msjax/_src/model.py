@@ -1,12 +1,14 @@
 """``mindspore.train.Model``: the high-level train / fit / eval / predict loops over a network, a loss and an
 optimizer (``fit`` is ``train`` with an evaluation after chosen epochs).
 
-As in MindSpore, ``Model`` wraps the network once at construction — ``TrainOneStepCell(WithLossCell(network,
-loss_fn), optimizer)`` for training, ``WithEvalCell(network, loss_fn)`` for metrics — and then only iterates
-datasets and runs callbacks. Each step calls the wrapped Cell, so the execution mode decides how it runs: in
-GRAPH_MODE the step is compiled once per input signature (a dataset whose last batch is smaller gives two) and
-reused; in PYNATIVE_MODE it runs op by op, as MindSpore does (Python side effects in ``construct`` happen every
-step). ``dataset_sink_mode=True`` is accepted and runs like ``False`` (MindSpore does the same on CPU).
+As in MindSpore, ``Model`` wraps the network once at construction — ``amp.build_train_network(network,
+optimizer, loss_fn, amp_level, ...)`` for training (``TrainOneStepCell(WithLossCell(network, loss_fn), optimizer)``
+at O0; the amp levels convert ``network`` in place, so evaluation and prediction run the converted network),
+``WithEvalCell(network, loss_fn)`` for metrics — and then only iterates datasets and runs callbacks. Each step
+calls the wrapped Cell, so the execution mode decides how it runs: in GRAPH_MODE the step is compiled once per
+input signature (a dataset whose last batch is smaller gives two) and reused; in PYNATIVE_MODE it runs op by op,
+as MindSpore does (Python side effects in ``construct`` happen every step). ``dataset_sink_mode=True`` is accepted
+and runs like ``False`` (MindSpore does the same on CPU).
 """
 from __future__ import annotations
 
@@ -14,10 +16,11 @@ import copy
 from collections.abc import Iterable
 
 from . import callbacks as cb
+from .amp import build_train_network
 from .cell import Cell
 from .metrics import Loss, get_metrics
 from .tensor import Tensor
-from .wrappers import TrainOneStepCell, WithEvalCell, WithLossCell
+from .wrappers import WithEvalCell, WithLossCell
 
 _KWARGS = ("loss_scale_manager", "keep_batchnorm_fp32", "boost_config_dict", "acc_level")
 
@@ -39,6 +42,7 @@ class Model:
             if name not in _KWARGS:
                 raise ValueError("The argument in 'kwargs' should be 'loss_scale_manager' or 'keep_batchnorm_fp32' "
                                  f"or 'boost_config_dict' or 'acc_level', but got '{name}'.")
+        self._kwargs = kwargs
         self._loss_scale_manager = kwargs.get("loss_scale_manager")
         self._amp_level = amp_level
         self._boost_level = kwargs.get("acc_level", boost_level)
@@ -48,9 +52,6 @@ class Model:
             raise ValueError("Auto mixed precision will not work because 'optimizer' is None.Please set "
                              "amp_level='O0' to disable auto mixed precision or set 'optimizer' not be None to use "
                              "auto mixed precision.")
-        if amp_level != "O0":
-            raise NotImplementedError(f"msjax does not implement automatic mixed precision yet (amp_level="
-                                      f"{amp_level!r}); use amp_level='O0'.")
         if self._boost_level != "O0":
             raise NotImplementedError(f"msjax does not implement boost_level={self._boost_level!r}; use 'O0'.")
         self._train_network = self._build_train_network()
@@ -72,22 +73,14 @@ class Model:
         if self._loss_fn is not None and not isinstance(self._loss_fn, Cell):
             raise AttributeError(f"'{type(self._loss_fn).__name__}' object has no attribute 'get_inputs'")
         if self._optimizer is not None:
-            if self._loss_fn is not None:
-                network = WithLossCell(network, self._loss_fn)
-            return TrainOneStepCell(network, self._optimizer, self._scaling_sens()).set_train()
+            # a given manager (even None) overrides the level's default; keep_batchnorm_fp32=None does not
+            config = {key: value for key, value in self._kwargs.items()
+                      if key == "loss_scale_manager" or (key == "keep_batchnorm_fp32" and value is not None)}
+            return build_train_network(network, self._optimizer, self._loss_fn, level=self._amp_level,
+                                       boost_level=self._boost_level, **config)
         if self._loss_fn is not None:
             return WithLossCell(network, self._loss_fn)
         return network
-
-    def _scaling_sens(self):
-        """The loss scale of a fixed loss-scale manager (None without one)."""
-        manager = self._loss_scale_manager
-        if manager is None:
-            return None
-        if manager.get_update_cell() is not None:
-            raise NotImplementedError("msjax does not implement dynamic loss scaling or overflow-dropping updates "
-                                      "yet; use FixedLossScaleManager(drop_overflow_update=False).")
-        return manager.get_loss_scale()
 
     def _build_eval_network(self, eval_network, eval_indexes):
         if not self._metric_fns:
@@ -107,7 +100,8 @@ class Model:
                              " optional, and then you can set `eval_network` or `loss_fn`. For the latter case,"
                              " framework will automatically build an evaluation network with `network` and"
                              " `loss_fn`.")
-        self._eval_network = WithEvalCell(self._network, self._loss_fn)
+        # the train network's conversion changed ``network`` in place; O2/O3 outputs are cast back to float32
+        self._eval_network = WithEvalCell(self._network, self._loss_fn, self._amp_level in ("O2", "O3", "auto"))
         self._eval_indexes = [0, 1, 2]
 
     @property
@@ -245,7 +239,11 @@ class Model:
                 cb_params.train_dataset_element = element
                 list_callback.on_train_step_begin(run_context)
                 self._check_network_mode(self._train_network, True)
-                cb_params.net_outputs = self._train_network(*element)
+                cb_params.net_outputs = outputs = self._train_network(*element)
+                manager = self._loss_scale_manager
+                if manager is not None and manager.get_drop_overflow_update():
+                    # a loss-scaled step gives (loss, overflow, scale): the manager follows the scale on the host
+                    manager.update_loss_scale(bool(outputs[1].asnumpy().all()))
                 list_callback.on_train_step_end(run_context)
                 if run_context.get_stop_requested():
                     break

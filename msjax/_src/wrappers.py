@@ -35,7 +35,8 @@ class WithEvalCell(Cell):
     def construct(self, data, label):
         outputs = self._network(data)
         if self.add_cast_fp32:
-            label = F.cast(label, mstype.float32)
+            if label.dtype in mstype.float_type:  # MindSpore's mixed_precision_cast: integer labels stay
+                label = F.cast(label, mstype.float32)
             outputs = F.cast(outputs, mstype.float32)
         return self._loss_fn(outputs, label), outputs, label
 
