@@ -5,6 +5,9 @@
 re-export; the implementation lives in ``msjax._src``.
 """
 from msjax._src import config as _config  # noqa: F401  (JAX settings before any array exists)
+from msjax._src import communication as _communication  # noqa: E402
+
+_communication.join_launch()  # a multi-process launch joins its JAX cluster before any array exists
 
 __msjax__ = True
 __version__ = "2.10.0"  # the MindSpore version whose behaviour msjax follows (scripts read mindspore.__version__)
@@ -20,6 +23,9 @@ from msjax.common import set_seed, get_seed, initializer  # noqa: E402,F401
 from msjax import context  # noqa: E402
 from msjax.context import (GRAPH_MODE, PYNATIVE_MODE, STRICT, COMPATIBLE, LAX, ParallelMode,  # noqa: E402
                            get_context, set_context, set_device)
+from msjax.context import (get_auto_parallel_context, reset_auto_parallel_context,  # noqa: E402
+                           set_auto_parallel_context)
+from msjax import communication  # noqa: E402,F401
 from msjax import common, dataset, nn, ops, train  # noqa: E402,F401
 from msjax._src.grad import grad, value_and_grad, get_grad  # noqa: E402
 from msjax._src.autodiff import vjp, jvp, jacfwd, jacrev  # noqa: E402
@@ -34,6 +40,8 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "tensor", "from_numpy", "is_
 from msjax._src.bprop_check import check_bprops, BpropCheckWarning  # noqa: E402  (msjax-only)
 
 __all__ += ["check_bprops", "BpropCheckWarning"]
+__all__ += ["set_auto_parallel_context", "get_auto_parallel_context", "reset_auto_parallel_context",
+            "communication"]
 
 from msjax._src.interop import to_jax, from_jax, load_jax_params  # noqa: E402  (msjax-only: JAX ecosystem interop)
 

@@ -46,7 +46,7 @@ from jax._src import core as jax_core
 from jax._src.interpreters import ad
 
 from . import dtype as mstype
-from . import state
+from . import jit, state
 from .parameter import Parameter
 from .primitive import SoftIntTensor, soft_float_dtype
 from .tensor import Tensor
@@ -666,7 +666,7 @@ def _print_parts(value, arrays, top=True):
 
 def graph_print(*args):
     """MindSpore's print op (``print`` in GRAPH mode, ``ops.print_``): each argument on its own line, Tensors in the
-    GRAPH format. Inside a JAX trace it prints at run time, on every call (an ordered `jax.debug.callback`)."""
+    GRAPH format. Inside a JAX trace it prints at run time, on every call (`jit.run_time_callback`)."""
     arrays: list = []
     parts = [part for a in args for part in _print_parts(a, arrays)]
 
@@ -678,7 +678,7 @@ def graph_print(*args):
     if jax_core.trace_state_clean():
         render(*arrays)
     else:
-        jax.debug.callback(render, *arrays, ordered=True)
+        jit.run_time_callback(render, *arrays)
 
 
 def print_(*args, **kwargs):

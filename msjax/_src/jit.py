@@ -19,10 +19,15 @@ tracers and other argument types take the full path (`_signature`), which also d
 an enclosing trace (then the function runs inline). Code that needs a concrete value while compiling
 (``asnumpy()``, ``int(t)``, a Tensor-conditioned ``while`` under a gradient) makes that signature run eagerly
 instead, with a one-time warning naming the line.
+
+Under a data-parallel mesh (`parallel.data_parallel_mesh`, part of every cache key) the pure function runs per
+device with `jax.shard_map` (`_per_device`): each device traces the program on its slice of the batch, as one
+MindSpore rank runs it on its own, and collectives (``nn.DistributedGradReducer``) reduce over the devices.
 """
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import traceback
 import types
@@ -31,7 +36,7 @@ import warnings
 import jax
 import numpy as np
 
-from . import bprop, context, random, state
+from . import bprop, context, parallel, random, state
 from .parameter import Parameter
 from .tensor import Tensor
 
@@ -94,10 +99,10 @@ def _static_key(value):
     return (type(value), value) if isinstance(value, (tuple, frozenset)) else ("id", id(value))
 
 
-def _signature(args, kwargs):
+def _signature(args, kwargs, mesh):
     """(hashable key, dynamic Tensor leaves, flattened leaves, treedef) of a call."""
     leaves, tree = jax.tree_util.tree_flatten((args, kwargs), is_leaf=_is_tensor)
-    parts = [tree, context.is_pynative(), bprop.registry_version]
+    parts = [tree, context.is_pynative(), bprop.registry_version, mesh]
     tensors = []
     for leaf in leaves:
         if isinstance(leaf, Parameter):
@@ -260,14 +265,16 @@ class JitFunction:
     """A function compiled per call signature (see the module docstring). ``fn`` may take a Cell as ``self``.
 
     ``inline`` runs instead when the call is part of an enclosing trace or transform (default: ``fn``, in its graph
-    version when ``convert``)."""
+    version when ``convert``). ``per_device=False`` keeps a data-parallel mesh out of it: its Tensor arguments are
+    whole values (an optimizer's gradients), not batches."""
 
-    def __init__(self, fn, name=None, *, convert=True, candidates=None, inline=None):
+    def __init__(self, fn, name=None, *, convert=True, candidates=None, inline=None, per_device=True):
         self.fn = fn
         self.name = name or getattr(fn, "__qualname__", getattr(fn, "__name__", repr(fn)))
         self._run = graph_version if convert else (lambda f: f)  # msjax's own transforms are not converted
         self._inline = inline
         self._candidates = candidates  # callable giving more Parameters to lift (a transform's weights)
+        self._per_device = per_device
         self._entries: dict = {}  # full signature -> list of entries (or _EAGER)
         self._fast: dict = {}  # fast key of all-positional calls -> the same lists
         self.trace_count = 0
@@ -281,7 +288,7 @@ class JitFunction:
     def __call__(self, *args, **kwargs):
         # The hot path: a flat walk of the positional arguments, one dict lookup, the guards, the executable.
         if not (kwargs or state._frames or graph_depth or _eager_depth):
-            key = [context.is_pynative(), bprop.registry_version]
+            key = [context.is_pynative(), bprop.registry_version, self._mesh()]
             datas: list = []
             if _fast_key(args, key, datas):
                 for entry in self._fast.get(tuple(key), ()):
@@ -295,13 +302,14 @@ class JitFunction:
             if self._inline is not None:
                 return self._inline(*args, **kwargs)
             return self._run(self.fn)(*args, **kwargs)
-        key, tensors, leaves, tree = _signature(args, kwargs)
+        mesh = self._mesh()
+        key, tensors, leaves, tree = _signature(args, kwargs, mesh)
         entries = self._entries.get(key)
         if entries is _EAGER:
             return self._run_eagerly(args, kwargs)
         if entries is None:
             entries = self._entries[key] = []
-        fast_key = [context.is_pynative(), bprop.registry_version]
+        fast_key = [context.is_pynative(), bprop.registry_version, mesh]
         if not kwargs and _fast_key(args, fast_key, []):
             self._fast[tuple(fast_key)] = entries
         datas = [t._data for t in tensors]
@@ -309,13 +317,17 @@ class JitFunction:
             values = entry.lifted_values()
             if values is not None:
                 return entry.run(values, datas)
-        entry = self._compile(key, args, kwargs, leaves, tree)
+        entry = self._compile(key, args, kwargs, leaves, tree, mesh)
         if entry is _EAGER:
             return self._run_eagerly(args, kwargs)
         out = entry.run(entry.lifted_values(), datas)
         # Compiled.__call__ makes its C++ dispatcher on the first call and then only forwards to it: call it directly.
         entry.call = getattr(entry.compiled, "_call", None) or entry.compiled
         return out
+
+    def _mesh(self):
+        """The data-parallel mesh this call runs per device over (part of every cache key), or None."""
+        return parallel.data_parallel_mesh() if self._per_device and not whole_program else None
 
     def _run_eagerly(self, args, kwargs):
         global _eager_depth
@@ -325,14 +337,14 @@ class JitFunction:
         finally:
             _eager_depth -= 1
 
-    def _compile(self, key, args, kwargs, leaves, tree):
+    def _compile(self, key, args, kwargs, leaves, tree, mesh):
         params = _candidates(self.fn, leaves) + [random.key_state()]  # random ops draw from (and advance) it
         if self._candidates is not None:
             known = {id(p) for p in params}
             params += [p for p in self._candidates() if isinstance(p, Parameter) and id(p) not in known]
         for _ in range(4):
             try:
-                entry, read, traced = self._trace(params, leaves, tree)
+                entry, read, traced = self._trace(params, leaves, tree, mesh)
             except Exception as error:  # noqa: BLE001 (only the compile-time failures below are absorbed)
                 if not _needs_eager(error):
                     raise
@@ -349,7 +361,7 @@ class JitFunction:
             params = params + missing  # reached through a global or closure: lift it and trace again
         raise RuntimeError(f"msjax could not find the Parameters '{self.name}' reads; please report this.")
 
-    def _trace(self, params, leaves, tree):
+    def _trace(self, params, leaves, tree, mesh):
         global _trace_count, graph_depth, _called_cells
         entry = _Entry()
         entry.params = params
@@ -375,12 +387,15 @@ class JitFunction:
                           read=frame.reads(), single=single)
             return out_values[0] if single else out_values + written_values
 
+        datas = [leaves[i]._data for i in tensor_slots]
+        step = pure if mesh is None else _per_device(pure, mesh, n_params, datas, self._argument_names(leaves, tree),
+                                                     record)
         previous_cells, _called_cells = _called_cells, []
         graph_depth += 1
         _trace_count += 1
         self.trace_count += 1
         try:
-            traced = jax.jit(pure).trace(*[p._value for p in params], *[leaves[i]._data for i in tensor_slots])
+            traced = jax.jit(step).trace(*[p._value for p in params], *datas)
             cells = _called_cells
         finally:
             graph_depth -= 1
@@ -399,8 +414,79 @@ class JitFunction:
         entry.single = record["single"]
         return entry, record["read"], traced
 
+    def _argument_names(self, leaves, tree):
+        """The name of the argument each Tensor leaf belongs to (``data``, ``inputs[1]``), for error messages."""
+        args, kwargs = jax.tree_util.tree_unflatten(tree, list(range(len(leaves))))
+        try:
+            bound = inspect.signature(self.fn).bind(*args, **kwargs).arguments
+        except (TypeError, ValueError):
+            bound = {**{f"input {i}": a for i, a in enumerate(args)}, **kwargs}
+        names = {}
+        for name, value in bound.items():
+            paths = jax.tree_util.tree_flatten_with_path(value)[0]
+            for path, index in paths:
+                names[index] = name + jax.tree_util.keystr(path)
+        return [names.get(i, "input") for i, leaf in enumerate(leaves)
+                if isinstance(leaf, Tensor) and not isinstance(leaf, Parameter)]
+
 
 _ONE_LEAF = jax.tree_util.tree_structure(0)
+# On while compiled calls run as one program even under a data-parallel mesh (evaluation and prediction, whose
+# per-sample outputs must not be averaged over devices; XLA still spreads a sharded batch over them).
+whole_program = state.Suspension()
+
+
+# --- data parallelism ------------------------------------------------------------------------------------------
+
+def _per_device(pure, mesh, n_params, datas, names, record):
+    """``pure`` run per device with `jax.shard_map`: Parameters replicated, each Tensor argument with a dimension
+    split along axis 0 (a batch: each device gets its slice), 0-d ones replicated. Floating outputs are averaged
+    over the devices (a mean loss equals the single-device one), other outputs and written Parameters are device
+    0's (its BatchNorm statistics; optimizer-updated weights agree on all devices anyway). Gradients are averaged
+    only by ``nn.DistributedGradReducer``, which reduces while `parallel.in_replica()`."""
+    count = mesh.size
+    for name, data in zip(names, datas):
+        if data.ndim and data.shape[0] % count:
+            raise ValueError(f"For data parallel, the first dimension of every input Tensor must be divisible by "
+                             f"the device number {count}, but got input '{name}' with shape {list(data.shape)}.")
+    batch = jax.sharding.PartitionSpec(parallel.AXIS)
+    whole = jax.sharding.PartitionSpec()
+    in_specs = (whole,) * n_params + tuple(batch if data.ndim else whole for data in datas)
+
+    def body(*values):
+        with parallel.replica_scope():
+            outs = pure(*values)
+        if record["single"]:
+            return _merge(outs, True)
+        n_out = len(record["out_slots"])
+        return [_merge(value, i < n_out) for i, value in enumerate(outs)]
+
+    # check_vma=False: user code mixes per-device and replicated values freely; `_merge` makes every output
+    # replicated explicitly, so out_specs P() holds.
+    return jax.shard_map(body, mesh=mesh, in_specs=in_specs, out_specs=whole, check_vma=False)
+
+
+def _merge(value, average):
+    """One replicated value from the devices' ``value``s: their mean (``average`` and floating), else device 0's."""
+    if average and jax.numpy.issubdtype(value.dtype, jax.numpy.inexact):
+        return jax.lax.pmean(value, parallel.AXIS)
+    first = jax.lax.axis_index(parallel.AXIS) == 0
+    if value.dtype == jax.numpy.bool_:
+        return jax.lax.psum(jax.numpy.where(first, value, False).astype(jax.numpy.int32), parallel.AXIS) > 0
+    return jax.lax.psum(jax.numpy.where(first, value, jax.numpy.zeros_like(value)), parallel.AXIS)
+
+
+def run_time_callback(fn, *arrays):
+    """Call ``fn`` on the host with the arrays' values when the program runs (``print``): ordered on one device;
+    in a data-parallel step, where ordered effects cannot span devices, once, from device 0."""
+    if not parallel.in_replica():
+        jax.debug.callback(fn, *arrays, ordered=True)
+        return
+
+    def call(*values):
+        jax.debug.callback(fn, *values)
+
+    jax.lax.cond(jax.lax.axis_index(parallel.AXIS) == 0, call, lambda *values: None, *arrays)
 
 
 def graph_version(fn):

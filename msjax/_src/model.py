@@ -7,8 +7,10 @@ at O0; the amp levels convert ``network`` in place, so evaluation and prediction
 ``WithEvalCell(network, loss_fn)`` for metrics — and then only iterates datasets and runs callbacks. Each step
 calls the wrapped Cell, so the execution mode decides how it runs: in GRAPH_MODE the step is compiled once per
 input signature (a dataset whose last batch is smaller gives two) and reused; in PYNATIVE_MODE it runs op by op,
-as MindSpore does (Python side effects in ``construct`` happen every step). ``dataset_sink_mode=True`` is accepted
-and runs like ``False`` (MindSpore does the same on CPU).
+as MindSpore does (Python side effects in ``construct`` happen every step), except in data-parallel mode, where
+the step always runs compiled, per device (see jit.py); evaluation and prediction run as one program over the
+whole batch (their per-sample outputs are not averaged over devices). ``dataset_sink_mode=True`` is accepted and
+runs like ``False`` (MindSpore does the same on CPU).
 """
 from __future__ import annotations
 
@@ -16,11 +18,13 @@ import copy
 from collections.abc import Iterable
 
 from . import callbacks as cb
+from . import context, jit, parallel
 from .amp import build_train_network
+from .auto_parallel_context import get_auto_parallel_context
 from .cell import Cell
 from .metrics import Loss, get_metrics
 from .tensor import Tensor
-from .wrappers import WithEvalCell, WithLossCell
+from .wrappers import WithEvalCell, WithLossCell, run_compiled
 
 _KWARGS = ("loss_scale_manager", "keep_batchnorm_fp32", "boost_config_dict", "acc_level")
 
@@ -201,8 +205,9 @@ class Model:
         cb_params.mode = "train"
         cb_params.loss_fn = self._loss_fn
         cb_params.optimizer = self._optimizer
-        cb_params.parallel_mode = "stand_alone"
-        cb_params.device_number = 1
+        mesh = parallel.data_parallel_mesh()
+        cb_params.parallel_mode = get_auto_parallel_context("parallel_mode")
+        cb_params.device_number = 1 if mesh is None else mesh.size
         cb_params.train_dataset = train_dataset
         cb_params.list_callback = callbacks
         cb_params.train_dataset_element = None
@@ -239,7 +244,7 @@ class Model:
                 cb_params.train_dataset_element = element
                 list_callback.on_train_step_begin(run_context)
                 self._check_network_mode(self._train_network, True)
-                cb_params.net_outputs = outputs = self._train_network(*element)
+                cb_params.net_outputs = outputs = self._train_step(element)
                 manager = self._loss_scale_manager
                 if manager is not None and manager.get_drop_overflow_update():
                     # a loss-scaled step gives (loss, overflow, scale): the manager follows the scale on the host
@@ -257,6 +262,11 @@ class Model:
             if run_context.get_stop_requested():
                 break
         list_callback.on_train_end(run_context)
+
+    def _train_step(self, element):
+        if context.is_pynative() and parallel.data_parallel_mesh() is not None:
+            return run_compiled(self._train_network, element)  # per-device semantics need the compiled step
+        return self._train_network(*element)
 
     # --- eval ---------------------------------------------------------------------------------------------------
 
@@ -310,7 +320,8 @@ class Model:
             cb_params.eval_dataset_element = element
             list_callback.on_eval_step_begin(run_context)
             self._check_network_mode(self._eval_network, False)
-            outputs = self._eval_network(*element)
+            with jit.whole_program():
+                outputs = self._eval_network(*element)
             cb_params.net_outputs = outputs
             list_callback.on_eval_step_end(run_context)
             self._update_metrics(outputs)
@@ -361,7 +372,8 @@ class Model:
                 kinds = "Tensor, None, int, float, str"
                 raise TypeError(f"The types of input data must be in the Union({kinds}, tuple[{kinds}], "
                                 f"list[{kinds}], dict[{kinds}]), but got type {type(item).__name__}.")
-        result = self._predict_network(*predict_data)
+        with jit.whole_program():
+            result = self._predict_network(*predict_data)
         if result is None:
             raise RuntimeError("The output data can not be None, please check your net or input data.")
         return result

@@ -368,7 +368,8 @@ class _CompiledStep:
     def __call__(self, optimizer, *args):
         compiled = optimizer.__dict__.get("_msjax_step")
         if compiled is None:
-            compiled = jit.JitFunction(self.fn, name=f"{type(optimizer).__name__}.construct", convert=False)
+            compiled = jit.JitFunction(self.fn, name=f"{type(optimizer).__name__}.construct", convert=False,
+                                       per_device=False)  # gradients are whole values, never batches
             object.__setattr__(optimizer, "_msjax_step", compiled)
         return compiled(optimizer, *args)
 

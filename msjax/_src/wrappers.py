@@ -1,9 +1,14 @@
 """Training wrappers: ``nn.WithLossCell``, ``nn.WithEvalCell``, ``nn.TrainOneStepCell``."""
 from __future__ import annotations
 
+from . import context, jit, parallel
 from . import dtype as mstype
 from . import functional as F
+from .auto_parallel_context import device_num_is_set, get_auto_parallel_context
 from .cell import Cell
+from .context import ParallelMode
+from .grad_reducer import DistributedGradReducer
+from .layers_basic import Identity
 from .grad import value_and_grad
 
 
@@ -41,16 +46,6 @@ class WithEvalCell(Cell):
         return self._loss_fn(outputs, label), outputs, label
 
 
-class _Identity(Cell):
-    """The gradient reducer of a single-device step (data parallelism replaces it)."""
-
-    def construct(self, grads):
-        return grads
-
-    def __repr__(self):
-        return "Identity()"
-
-
 class TrainOneStepCell(Cell):
     """One training step: the network's loss, its gradients w.r.t. the optimizer's Parameters, the update.
 
@@ -66,7 +61,15 @@ class TrainOneStepCell(Cell):
         self.weights = optimizer.parameters
         self.sens = 1.0 if sens is None else sens
         self.return_grad = return_grad
-        self.grad_reducer = _Identity()
+        self.grad_reducer = Identity()  # the stand-alone reducer
+        # Data parallelism: MindSpore's cell builds its gradient reducer itself (mean: gradients_mean; degree: the
+        # set device_num, else the device count).
+        self.parallel_mode = get_auto_parallel_context("parallel_mode")
+        self.reducer_flag = self.parallel_mode in (ParallelMode.DATA_PARALLEL, ParallelMode.HYBRID_PARALLEL)
+        if self.reducer_flag:
+            self.mean = get_auto_parallel_context("gradients_mean")
+            self.degree = get_auto_parallel_context("device_num") if device_num_is_set() else None
+            self.grad_reducer = DistributedGradReducer(self.weights, self.mean, self.degree)
         self._value_and_grad = value_and_grad(network, None, self.weights)
 
     def construct(self, *inputs):
@@ -78,3 +81,16 @@ class TrainOneStepCell(Cell):
         if self.return_grad:
             return loss, grads
         return loss
+
+    def __call__(self, *inputs):
+        if context.is_pynative() and parallel.data_parallel_mesh() is not None and not jit.tracing_now(inputs):
+            return run_compiled(self, inputs)  # data parallel: each device runs the step on its slice of the batch
+        return super().__call__(*inputs)
+
+
+def run_compiled(cell, inputs):
+    """``cell(*inputs)`` as GRAPH_MODE runs it (one compiled program, per device under a data-parallel mesh)."""
+    if not cell._init_flag:
+        cell._first_call_check()
+    compiled = cell.__dict__.get("_msjax_compiled") or cell._compiled_construct()
+    return compiled(cell, *inputs)

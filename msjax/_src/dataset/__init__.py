@@ -6,6 +6,7 @@
   datasets.py    Dataset (tree, one consumer per node) and map / batch / shuffle / repeat / project
   sources.py     GeneratorDataset, NumpySlicesDataset, MnistDataset; MindSpore's sampling and sharding rule
   iterators.py   TupleIterator / DictIterator: epochs, Tensor conversion once per batch, background prefetch
+  local_shards.py  data parallel, one process driving k devices: the k local ranks' shards as one global batch
   transforms.py, vision.py   TypeCast, Compose, OneHot; Rescale, Normalize, HWC2CHW, ToTensor
 
 Differences from MindSpore 2.10:
@@ -20,4 +21,8 @@ Differences from MindSpore 2.10:
 - Float Tensors fresh from an iterator print like any msjax Tensor; MindSpore prints them numpy-style
   (``value= [1.5, 2. ]``) until an op produces a new Tensor from them.
 - String columns come out of iterators as numpy arrays (msjax Tensors hold numbers only).
+- Data parallel with one process driving k devices (MindSpore has one process per rank): the k local ranks'
+  pipelines run in this process, their user Python functions called in turn (rank by rank, step by step), so a
+  function keeping state across calls sees the k ranks' rows interleaved. Unbatched 0-d columns cannot be split
+  over the devices (RuntimeError).
 """

@@ -20,10 +20,15 @@ from .validators import INT32_MAX, check_range, check_type, column_list
 
 
 class Run:
-    """One iterator's state: each shuffling node's generator, kept across epochs so that each epoch reshuffles."""
+    """One iterator's state: each shuffling node's generator, kept across epochs so that each epoch reshuffles.
 
-    def __init__(self):
+    ``shard_offset`` shifts a sharded source's ``shard_id``: a process driving several devices runs one Run per
+    local rank (local_shards.py).
+    """
+
+    def __init__(self, shard_offset=0):
         self._generators = {}
+        self.shard_offset = shard_offset
 
     def generator(self, node, sharded=False) -> np.random.Generator:
         from . import config
@@ -131,7 +136,8 @@ class Dataset:
         return [array.dtype for array in self._first_row()]
 
     def _first_row(self):
-        return next(iter(self.create_tuple_iterator(num_epochs=1, output_numpy=True)))
+        from .iterators import TupleIterator  # this rank's row, as in MindSpore, even when iterators merge ranks
+        return next(TupleIterator(self, None, 1, True, merge_local_ranks=False))
 
 
 def _operation_name(operation):

@@ -8,6 +8,9 @@ When every stage of the pipeline is msjax's own numpy code, a background thread 
 consumer (a training step) runs. Pipelines with user Python code run in the consumer's thread: msjax's op state
 (frames, the random key) is process-global, and a user function calling ops must not run inside another thread's
 trace.
+
+In data-parallel mode, a process driving several devices iterates a dataset sharded by ``get_group_size()`` /
+``get_rank()`` once per local rank and yields the ranks' batches as one global Array (local_shards.py).
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .datasets import Run, select_columns
+from .local_shards import local_ranks
 from .validators import INT32_MAX, check_range, check_type, column_list
 
 _PREFETCH_DEPTH = 2  # rows (batches) assembled ahead of the consumer
@@ -72,8 +76,15 @@ def _output(array, output_numpy):
     return Tensor._from_raw(jnp.asarray(array))
 
 
+def _merged(parts, name, ranks, output_numpy):
+    """The local ranks' values of one column as one step's value: a global Array, or numpy rows."""
+    if output_numpy or parts[0].dtype.kind in "USO":
+        return ranks.concatenate(parts, name)
+    return Tensor._from_raw(ranks.global_array(parts, name))
+
+
 class _Iterator:
-    def __init__(self, dataset, columns, num_epochs, output_numpy):
+    def __init__(self, dataset, columns, num_epochs, output_numpy, merge_local_ranks=True):
         columns = column_list(columns)
         check_type(num_epochs, (int,), "num_epochs")
         check_range(num_epochs, -1, INT32_MAX, "num_epochs")
@@ -85,7 +96,8 @@ class _Iterator:
         self._names = list(columns) if columns is not None else list(names)
         self._select = select_columns(names, self._names)
         self._dataset, self._num_epochs, self._output_numpy = dataset, num_epochs, output_numpy
-        self._run = Run()
+        self._ranks = local_ranks(dataset) if merge_local_ranks else None
+        self._runs = self._ranks.runs() if self._ranks else [Run()]
         self._epochs_done = 0
         self._epoch = None
 
@@ -93,8 +105,13 @@ class _Iterator:
         return self
 
     def _start_epoch(self):
-        select, output_numpy = self._select, self._output_numpy
-        rows = ([_output(row[i], output_numpy) for i in select] for row in self._dataset._rows(self._run))
+        select, output_numpy, ranks = self._select, self._output_numpy, self._ranks
+        if ranks is None:
+            rows = ([_output(row[i], output_numpy) for i in select] for row in self._dataset._rows(self._runs[0]))
+        else:
+            columns = list(zip(select, self._names))
+            rows = ([_merged([row[i] for row in step], name, ranks, output_numpy) for i, name in columns]
+                    for step in ranks.rows(self._dataset, self._runs))
         return _Prefetch(rows) if self._dataset._native else rows
 
     def _next_values(self) -> list:

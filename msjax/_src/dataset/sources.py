@@ -41,7 +41,8 @@ class _Sampling:
     def indices(self, n, run, node) -> np.ndarray:
         if self.num_shards:
             order = run.generator(node, sharded=True).permutation(n) if self.shuffle else np.arange(n)
-            strided = (self.shard_id + self.num_shards * np.arange(-(-n // self.num_shards))) % max(n, 1)
+            shard = self.shard_id + run.shard_offset
+            strided = (shard + self.num_shards * np.arange(-(-n // self.num_shards))) % max(n, 1)
             return order[strided][:self.count(n)]
         if not self.shuffle:
             return np.arange(self.count(n))
