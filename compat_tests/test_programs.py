@@ -7,8 +7,7 @@ import pytest
 from harness import RTOL, TRAINING_RTOL, cases, compare_output, reference_result, run_program
 
 
-@pytest.mark.parametrize("program, mode", [pytest.param(program, mode, marks=pytest.mark.xdist_group(program))
-                                           for program, mode in cases()])
+@pytest.mark.parametrize("program, mode", cases())
 def test_program_matches_mindspore(program, mode):
     expected = reference_result(program, mode)
     actual = run_program(program, sys.executable, via_msjax=True, mode=mode)

@@ -226,8 +226,7 @@ def _cases():
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    # The subprocess runs once per session: xdist workers share the first one's report (the xdist_group mark does
-    # not keep a module on one worker here).
+    # The subprocess runs once per session: xdist workers (which may split this module) share the first one's report.
     base = tmp_path_factory.getbasetemp()
     path = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "data_parallel_report.json"
     with open(f"{path}.lock", "w") as lock:

@@ -14,13 +14,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "data_parallel" / "data_parallel.py"
 TIMEOUT_S = 300
-
-pytestmark = pytest.mark.xdist_group("data_parallel_example")  # one worker computes the single-device run once
 
 
 def _start(devices, **env):

@@ -31,20 +31,19 @@ def train_step(params, velocity, x, labels):
     return params, velocity, loss
 
 
-args = parse_args(("eager", "jit"))
-if args.device:
-    jax.config.update("jax_default_device", jax.devices(args.device.lower())[0])
-batch = args.batch or _data.MLP_BATCH
-update = jax.jit(train_step) if args.mode == "jit" else train_step
-params = tuple(jnp.asarray(w) for w in _data.weights(_data.MLP_SHAPES))
-state = [params, tuple(jnp.zeros_like(p) for p in params)]
-x = jnp.asarray(_data.normal((batch, 784)))
-labels = jnp.asarray(_data.labels(batch))
+if __name__ == "__main__":  # mlp_dp_jax.py imports loss_fn
+    args = parse_args(("eager", "jit"))
+    if args.device:
+        jax.config.update("jax_default_device", jax.devices(args.device.lower())[0])
+    batch = args.batch or _data.MLP_BATCH
+    update = jax.jit(train_step) if args.mode == "jit" else train_step
+    params = tuple(jnp.asarray(w) for w in _data.weights(_data.MLP_SHAPES))
+    state = [params, tuple(jnp.zeros_like(p) for p in params)]
+    x = jnp.asarray(_data.normal((batch, 784)))
+    labels = jnp.asarray(_data.labels(batch))
 
+    def step():
+        state[0], state[1], loss = update(state[0], state[1], x, labels)
+        return loss
 
-def step():
-    state[0], state[1], loss = update(state[0], state[1], x, labels)
-    return loss
-
-
-measure("mlp", "jax", args, step)
+    measure("mlp", "jax", args, step)

@@ -30,18 +30,19 @@ class MLP(nn.Cell):
         return self.fc3(x)
 
 
-args = parse_args(("pynative", "graph"))
-ms.set_context(mode=ms.GRAPH_MODE if args.mode == "graph" else ms.PYNATIVE_MODE)
-if args.device:
-    ms.set_context(device_target=args.device)
-batch = args.batch or _data.MLP_BATCH
-net = MLP()
-for param, value in zip(net.trainable_params(), _data.weights(_data.MLP_SHAPES)):
-    param.set_data(Tensor(value))
-loss_fn = nn.SoftmaxCrossEntropyWithLogits(sparse=True, reduction="mean")
-optimizer = nn.Momentum(net.trainable_params(), learning_rate=_data.LR, momentum=_data.MOMENTUM)
-train_step = nn.TrainOneStepCell(nn.WithLossCell(net, loss_fn), optimizer)
-train_step.set_train()
-x = Tensor(_data.normal((batch, 784)))
-labels = Tensor(_data.labels(batch))
-measure("mlp", framework(), args, functools.partial(train_step, x, labels))
+if __name__ == "__main__":  # mlp_dp_ms.py imports MLP
+    args = parse_args(("pynative", "graph"))
+    ms.set_context(mode=ms.GRAPH_MODE if args.mode == "graph" else ms.PYNATIVE_MODE)
+    if args.device:
+        ms.set_context(device_target=args.device)
+    batch = args.batch or _data.MLP_BATCH
+    net = MLP()
+    for param, value in zip(net.trainable_params(), _data.weights(_data.MLP_SHAPES)):
+        param.set_data(Tensor(value))
+    loss_fn = nn.SoftmaxCrossEntropyWithLogits(sparse=True, reduction="mean")
+    optimizer = nn.Momentum(net.trainable_params(), learning_rate=_data.LR, momentum=_data.MOMENTUM)
+    train_step = nn.TrainOneStepCell(nn.WithLossCell(net, loss_fn), optimizer)
+    train_step.set_train()
+    x = Tensor(_data.normal((batch, 784)))
+    labels = Tensor(_data.labels(batch))
+    measure("mlp", framework(), args, functools.partial(train_step, x, labels))
