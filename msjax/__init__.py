@@ -26,6 +26,8 @@ from msjax.context import (GRAPH_MODE, PYNATIVE_MODE, STRICT, COMPATIBLE, LAX, P
 from msjax.context import (get_auto_parallel_context, reset_auto_parallel_context,  # noqa: E402
                            set_auto_parallel_context)
 from msjax import communication  # noqa: E402,F401
+from msjax import parallel  # noqa: E402,F401
+from msjax.parallel import shard  # noqa: E402
 from msjax import common, dataset, nn, ops, train  # noqa: E402,F401
 from msjax._src.grad import grad, value_and_grad, get_grad  # noqa: E402
 from msjax._src.autodiff import vjp, jvp, jacfwd, jacrev  # noqa: E402
@@ -42,6 +44,7 @@ from msjax._src.bprop_check import check_bprops, BpropCheckWarning  # noqa: E402
 __all__ += ["check_bprops", "BpropCheckWarning"]
 __all__ += ["set_auto_parallel_context", "get_auto_parallel_context", "reset_auto_parallel_context",
             "communication"]
+__all__ += ["parallel", "shard"]
 
 from msjax._src.interop import to_jax, from_jax, load_jax_params  # noqa: E402  (msjax-only: JAX ecosystem interop)
 

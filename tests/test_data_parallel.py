@@ -2,14 +2,12 @@
 
 The cases run in one subprocess (XLA's device-count flag only acts before JAX starts), which prints a JSON report
 the tests assert on. Every data-parallel run is compared with a stand-alone run on the same global batches."""
-import fcntl
+
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from _device_report import session_report
 
 DEVICES = 8
 BATCH = 16  # 2 rows per device
@@ -226,25 +224,7 @@ def _cases():
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    # The subprocess runs once per session: xdist workers (which may split this module) share the first one's report.
-    base = tmp_path_factory.getbasetemp()
-    path = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "data_parallel_report.json"
-    with open(f"{path}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not path.exists():
-            path.write_text(json.dumps(_run_cases()))
-    return json.loads(path.read_text())
-
-
-def _run_cases():
-    env = dict(os.environ, XLA_FLAGS=f"--xla_force_host_platform_device_count={DEVICES}", JAX_PLATFORMS="cpu")
-    done = subprocess.run([sys.executable, "-m", "msjax", __file__], env=env, capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    lines = done.stdout.splitlines()
-    result = json.loads(next(line for line in lines if line.startswith("REPORT "))[len("REPORT "):])
-    result["prints"] = lines[lines.index("PRINTS-BEGIN") + 1:lines.index("PRINTS-END")]
-    return result
+    return session_report(tmp_path_factory, __file__, "data_parallel_report", DEVICES)
 
 
 def _assert_same(run, reference, rtol=1e-5):

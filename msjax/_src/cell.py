@@ -392,8 +392,23 @@ class Cell:
         object.__setattr__(self, "_jit_config", jit_config)
         return self
 
-    def shard(self, *args, **kwargs):
-        return self
+    def shard(self, in_strategy, out_strategy=None, parameter_plan=None):
+        """Constrain the Cell's inputs to ``in_strategy`` in semi-auto parallel steps (a forward pre-hook); nothing
+        with one device, as in MindSpore. A second call replaces the strategies."""
+        from .communication import get_group_size
+        from .shard_strategy import check_shard_arguments, constrain_call
+        if get_group_size() == 1:
+            return
+        check_shard_arguments(in_strategy, out_strategy, parameter_plan)
+        previous = self.__dict__.get("_shard_hook")
+        if previous is not None:
+            previous.remove()
+        name = type(self).__name__
+
+        def constrain_inputs(cell, args):
+            return constrain_call(name, in_strategy, parameter_plan, args)
+
+        object.__setattr__(self, "_shard_hook", self.register_forward_pre_hook(constrain_inputs))
 
     # --- hooks -------------------------------------------------------------------------------------------------
     def register_forward_pre_hook(self, hook_fn, *, prepend=False, with_kwargs=False):

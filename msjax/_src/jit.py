@@ -22,7 +22,10 @@ instead, with a one-time warning naming the line.
 
 Under a data-parallel mesh (`parallel.data_parallel_mesh`, part of every cache key) the pure function runs per
 device with `jax.shard_map` (`_per_device`): each device traces the program on its slice of the batch, as one
-MindSpore rank runs it on its own, and collectives (``nn.DistributedGradReducer``) reduce over the devices.
+MindSpore rank runs it on its own, and collectives (``nn.DistributedGradReducer``) reduce over the devices. In
+semi_auto_parallel / auto_parallel mode (`parallel.semi_auto_placement`) it is one program over all devices instead
+(`_whole_program`): the batch split along axis 0, Parameters replicated, sharding strategies constraining the inputs
+of the ops and Cells they are set on (`shard_strategy`).
 """
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ import warnings
 import jax
 import numpy as np
 
-from . import bprop, context, parallel, random, state
+from . import bprop, context, parallel, random, shard_strategy, state
 from .parameter import Parameter
 from .tensor import Tensor
 
@@ -326,8 +329,9 @@ class JitFunction:
         return out
 
     def _mesh(self):
-        """The data-parallel mesh this call runs per device over (part of every cache key), or None."""
-        return parallel.data_parallel_mesh() if self._per_device and not whole_program else None
+        """The data-parallel mesh this call runs per device over, or the semi-auto placement of its one program
+        (part of every cache key), or None."""
+        return parallel.step_placement() if self._per_device and not whole_program else None
 
     def _run_eagerly(self, args, kwargs):
         global _eager_depth
@@ -356,6 +360,8 @@ class JitFunction:
             missing = [p for p in read if id(p) not in lifted]
             if not missing:
                 entry.compiled = entry.call = traced.lower().compile()
+                if isinstance(mesh, parallel.SemiAutoPlacement):
+                    entry.compiled = entry.call = _placing(entry.compiled)
                 self._entries[key].append(entry)
                 return entry
             params = params + missing  # reached through a global or closure: lift it and trace again
@@ -388,14 +394,18 @@ class JitFunction:
             return out_values[0] if single else out_values + written_values
 
         datas = [leaves[i]._data for i in tensor_slots]
-        step = pure if mesh is None else _per_device(pure, mesh, n_params, datas, self._argument_names(leaves, tree),
-                                                     record)
+        if mesh is None:
+            step = jax.jit(pure)
+        elif isinstance(mesh, parallel.SemiAutoPlacement):
+            step = _whole_program(pure, mesh, n_params, datas, self._argument_names(leaves, tree), record)
+        else:
+            step = jax.jit(_per_device(pure, mesh, n_params, datas, self._argument_names(leaves, tree), record))
         previous_cells, _called_cells = _called_cells, []
         graph_depth += 1
         _trace_count += 1
         self.trace_count += 1
         try:
-            traced = jax.jit(step).trace(*[p._value for p in params], *datas)
+            traced = step.trace(*[p._value for p in params], *datas)
             cells = _called_cells
         finally:
             graph_depth -= 1
@@ -476,9 +486,67 @@ def _merge(value, average):
     return jax.lax.psum(jax.numpy.where(first, value, jax.numpy.zeros_like(value)), parallel.AXIS)
 
 
+# --- semi-auto parallel ----------------------------------------------------------------------------------------
+
+def _whole_program(pure, placement, n_params, datas, names, record):
+    """``pure`` jitted as one program over the placement's devices: Parameters replicated, Tensor arguments with a
+    dimension split along axis 0 (replicated with ``full_batch``; as a ``dataset_strategy`` tuple says), traced
+    inside `parallel.semi_auto_scope` so that sharding strategies constrain their inputs. Written Parameters are
+    replicated again (the next call's input placement); what XLA computes is the stand-alone program, as in
+    MindSpore."""
+    mesh = placement.mesh
+    whole = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec())
+    batch = whole if placement.full_batch else jax.sharding.NamedSharding(mesh,
+                                                                          jax.sharding.PartitionSpec(mesh.axis_names))
+    strategy = placement.dataset_strategy
+    if strategy is not None:
+        if len(strategy) != len(datas):
+            raise RuntimeError(f"The dataset_strategy {strategy} has {len(strategy)} strategies, but the step has "
+                               f"{len(datas)} Tensor inputs ({', '.join(names)}).")
+        placed = tuple(shard_strategy.sharding_of("set_auto_parallel_context", strategy, i, dims, data,
+                                                  "dataset_strategy")
+                       for i, (dims, data) in enumerate(zip(strategy, datas)))
+    else:
+        for name, data in zip(names, datas):
+            if data.ndim and not placement.full_batch and data.shape[0] % mesh.size:
+                raise ValueError(f"For semi auto parallel with full_batch=False, the first dimension of every input "
+                                 f"Tensor must be divisible by the device number {mesh.size}, but got input '{name}' "
+                                 f"with shape {list(data.shape)}.")
+        placed = tuple(batch if data.ndim else whole for data in datas)
+
+    def step(*values):
+        with parallel.semi_auto_scope():
+            outs = pure(*values)
+        if record["single"]:
+            return outs
+        n_out = len(record["out_slots"])
+        return outs[:n_out] + [jax.lax.with_sharding_constraint(value, whole) for value in outs[n_out:]]
+
+    return jax.jit(step, in_shardings=(whole,) * n_params + placed)
+
+
+def _placing(compiled):
+    """Call ``compiled``, first moving arguments committed to other devices (a single device, another mesh) to the
+    placement it was compiled for (its executable rejects them instead of moving them)."""
+    shardings = compiled.input_shardings[0]
+
+    def call(*arrays):
+        try:
+            return compiled(*arrays)
+        except ValueError:
+            return compiled(*jax.device_put(arrays, shardings))
+
+    call.executable = compiled  # for inspection (tests)
+    return call
+
+
 def run_time_callback(fn, *arrays):
     """Call ``fn`` on the host with the arrays' values when the program runs (``print``): ordered on one device;
-    in a data-parallel step, where ordered effects cannot span devices, once, from device 0."""
+    in a data-parallel step, where ordered effects cannot span devices, once, from device 0; in a semi-auto step,
+    once, unordered."""
+    if parallel.in_semi_auto():
+        jax.debug.callback(fn, *arrays)
+        return
     if not parallel.in_replica():
         jax.debug.callback(fn, *arrays, ordered=True)
         return

@@ -64,12 +64,10 @@ class Primitive:
         self.attrs = {k: v for k, v in self.attrs.items() if k != name}
         return self
 
-    def shard(self, in_strategy=None, out_strategy=None, **kwargs):
-        """Recorded only: sharding strategies take effect with data parallelism (a later msjax issue)."""
-        self.add_prim_attr("in_strategy", in_strategy)
-        if out_strategy is not None:
-            self.add_prim_attr("out_strategy", out_strategy)
-        return self
+    def shard(self, in_strategy=None, out_strategy=None):
+        """Sharding strategies of the inputs: constraints in semi-auto parallel steps (`shard_strategy`)."""
+        from .shard_strategy import shard_primitive
+        return shard_primitive(self, in_strategy, out_strategy)
 
     def set_device(self, device_target):
         return self
