@@ -22,7 +22,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import context, jit, primitive, state
+from . import context, jit, parallel, primitive, state
 from .parameter import Parameter
 from .primitive import SoftIntTensor
 from .tensor import Tensor
@@ -67,9 +67,17 @@ class Linearized:
     def gradients(self, cotangents):
         """(gradients of the Tensor arguments at `positions`, gradients of `weights`) for ``cotangents`` (one raw
         array per diff slot)."""
-        input_grads, weight_grads = self._vjp(tuple(cotangents))
+        input_grads, weight_grads = self._vjp(tuple(
+            _varying_like(c, self.out_leaves[slot]._data) for c, slot in zip(cotangents, self.diff_slots)))
         inputs = [Tensor._from_raw(cast_gradient(g, dtype)) for g, dtype in zip(input_grads, self._input_dtypes)]
         return inputs, [Tensor._from_raw(g) for g in weight_grads]
+
+
+def _varying_like(cotangent, output):
+    """``cotangent`` typed as varying over the device axes ``output`` varies over: in a per-device data-parallel
+    step a loss computed from the device's batch varies, a ones sens does not."""
+    missing = tuple(parallel.varying_axes(output) - parallel.varying_axes(cotangent))
+    return jax.lax.pcast(cotangent, missing, to="varying") if missing else cotangent
 
 
 def cast_gradient(grad, dtype):

@@ -24,7 +24,10 @@ class _AllReduce(Primitive):
         if not parallel.in_replica():
             return x
         floating = jnp.issubdtype(x.dtype, jnp.floating)
-        total = jax.lax.psum(x.astype(jnp.float32) if floating else x, parallel.AXIS)
+        total = x.astype(jnp.float32) if floating else x
+        if parallel.AXIS in parallel.varying_axes(x):
+            total = jax.lax.psum(total, parallel.AXIS)
+        # else: a gradient of a replicated Parameter that JAX's differentiation already summed over the devices
         if self.mean:
             degree = self.degree if self.degree is not None else jax.lax.axis_size(parallel.AXIS)
             total = total * jnp.asarray(1.0 / degree, total.dtype if floating else jnp.float32)

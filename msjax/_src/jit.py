@@ -405,7 +405,14 @@ class JitFunction:
         _trace_count += 1
         self.trace_count += 1
         try:
-            traced = step.trace(*[p._value for p in params], *datas)
+            try:
+                traced = step.trace(*[p._value for p in params], *datas)
+            except Exception:  # noqa: BLE001 (code that does not type-check per device: see _per_device)
+                if mesh is None or isinstance(mesh, parallel.SemiAutoPlacement):
+                    raise
+                step = jax.jit(_per_device(pure, mesh, n_params, datas, self._argument_names(leaves, tree), record,
+                                           check_vma=False))
+                traced = step.trace(*[p._value for p in params], *datas)
             cells = _called_cells
         finally:
             graph_depth -= 1
@@ -448,7 +455,7 @@ whole_program = state.Suspension()
 
 # --- data parallelism ------------------------------------------------------------------------------------------
 
-def _per_device(pure, mesh, n_params, datas, names, record):
+def _per_device(pure, mesh, n_params, datas, names, record, check_vma=True):
     """``pure`` run per device with `jax.shard_map`: Parameters replicated, each Tensor argument with a dimension
     split along axis 0 (a batch: each device gets its slice), 0-d ones replicated. Floating outputs are averaged
     over the devices (a mean loss equals the single-device one), other outputs and written Parameters are device
@@ -467,17 +474,21 @@ def _per_device(pure, mesh, n_params, datas, names, record):
         with parallel.replica_scope():
             outs = pure(*values)
         if record["single"]:
-            return _merge(outs, True)
+            return _merge(outs, True, check_vma)
         n_out = len(record["out_slots"])
-        return [_merge(value, i < n_out) for i, value in enumerate(outs)]
+        return [_merge(value, i < n_out, check_vma) for i, value in enumerate(outs)]
 
-    # check_vma=False: user code mixes per-device and replicated values freely; `_merge` makes every output
-    # replicated explicitly, so out_specs P() holds.
-    return jax.shard_map(body, mesh=mesh, in_specs=in_specs, out_specs=whole, check_vma=False)
+    # With check_vma JAX types which values vary over the devices: values that cannot (weights updated from reduced
+    # gradients) leave without a collective, and differentiation sums a replicated Parameter's gradient over the
+    # devices itself (DistributedGradReducer then only scales it). Code that does not type-check that way is traced
+    # again without it, and `_merge` makes every output replicated explicitly.
+    return jax.shard_map(body, mesh=mesh, in_specs=in_specs, out_specs=whole, check_vma=check_vma)
 
 
-def _merge(value, average):
+def _merge(value, average, check_vma):
     """One replicated value from the devices' ``value``s: their mean (``average`` and floating), else device 0's."""
+    if check_vma and parallel.AXIS not in parallel.varying_axes(value):
+        return value  # the same on every device already
     if average and jax.numpy.issubdtype(value.dtype, jax.numpy.inexact):
         return jax.lax.pmean(value, parallel.AXIS)
     first = jax.lax.axis_index(parallel.AXIS) == 0

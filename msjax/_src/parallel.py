@@ -83,6 +83,16 @@ def semi_auto_mesh(devices):
     return jax.sharding.Mesh(np.array(devices).reshape(factors), names)
 
 
+def varying_axes(value) -> frozenset:
+    """The mesh axes ``value`` varies over inside a type-checked `jax.shard_map` (empty outside one). JAX keeps this
+    set as ``aval.vma`` in some releases and as ``aval.manual_axis_type.varying`` in others."""
+    aval = jax.typeof(value)
+    vma = getattr(aval, "vma", None)
+    if vma is None:
+        vma = getattr(getattr(aval, "manual_axis_type", None), "varying", frozenset())
+    return frozenset(vma)
+
+
 def in_replica() -> bool:
     """True while the per-device body of a data-parallel step is being traced (collectives over AXIS are valid)."""
     return _replica_depth > 0
