@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 
+from . import parallel
 from .context import ParallelMode
 
 _SEARCH_MODES = ("recursive_programming", "dynamic_programming", "sharding_propagation")
@@ -164,14 +165,17 @@ def set_auto_parallel_context(**kwargs):
         if expected is not None and value is not None and not isinstance(value, expected):
             raise TypeError(f"The parameter '{key}' must be {expected}, but got {type(value)}")
     # Applied in order: a bad key or value stops there, the ones before it stay set (as in MindSpore).
-    for key, value in kwargs.items():
-        if key not in _SETTERS and (key not in _context or key in _GET_ONLY):
-            raise ValueError(f"Set context keyword {key} is not recognized!")
-        setter = _SETTERS.get(key)
-        if setter is None:
-            _context[key] = value
-        else:
-            setter(value)
+    try:
+        for key, value in kwargs.items():
+            if key not in _SETTERS and (key not in _context or key in _GET_ONLY):
+                raise ValueError(f"Set context keyword {key} is not recognized!")
+            setter = _SETTERS.get(key)
+            if setter is None:
+                _context[key] = value
+            else:
+                setter(value)
+    finally:
+        parallel.placement_changed()
 
 
 def get_auto_parallel_context(attr_key):
@@ -188,6 +192,7 @@ def reset_auto_parallel_context():
     _context.clear()
     _context.update(_defaults())
     _device_num_is_set = False
+    parallel.placement_changed()
 
 
 def device_num_is_set() -> bool:

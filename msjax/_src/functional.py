@@ -517,18 +517,28 @@ def conv2d(input, weight, bias=None, stride=1, pad_mode="valid", padding=0, dila
         if len(padding) != 2:
             raise ValueError(f"For 'conv2d', 'padding' must be a tuple or list of 2 integers, but got {padding}.")
         padding = (padding[0], padding[0], padding[1], padding[1])
+    out_channel = _conv_out_channel(input, weight, groups)
+    output = N.Conv2D(out_channel, weight.shape[2:4], 1, pad_mode, padding, stride, dilation, groups)(input, weight)
+    return _add_conv_bias("conv2d", "Given", output, weight, bias)
+
+
+def _conv_out_channel(input, weight, groups):
     out_channel, in_channel = weight.shape[0], input.shape[1]
     if in_channel % groups or out_channel % groups:
         raise ValueError(f"The argument 'groups' should be divisible by 'in_channel' and 'out_channel', but got "
                          f"group:{groups}, in_channel:{in_channel}, out_channel:{out_channel}.")
-    output = N.Conv2D(out_channel, weight.shape[2:4], 1, pad_mode, padding, stride, dilation, groups)(input, weight)
+    return out_channel
+
+
+def _add_conv_bias(op, given, output, weight, bias):
+    """``output`` plus ``bias`` per output channel, with the functional convolutions' checks of ``bias``."""
     if bias is None:
         return output
     if not isinstance(bias, Tensor):
-        raise TypeError(f"For 'conv2d', the 'bias' must be a Tensor, but got {type(bias)}.")
-    if bias.shape[0] != out_channel:
-        raise ValueError(f"For 'conv2d', Given weight of size {weight.shape}, expected bias to be 1-dimensional with "
-                         f"{out_channel} elements, but got bias of size {bias.shape[0]} instead.")
+        raise TypeError(f"For '{op}', the 'bias' must be a Tensor, but got {type(bias)}.")
+    if bias.shape[0] != weight.shape[0]:
+        raise ValueError(f"For '{op}', {given} weight of size {weight.shape}, expected bias to be 1-dimensional with "
+                         f"{weight.shape[0]} elements, but got bias of size {bias.shape[0]} instead.")
     return bias_add(output, bias)
 
 
@@ -615,21 +625,11 @@ def conv1d(input, weight, bias=None, stride=1, pad_mode="valid", padding=0, dila
         padding = padding[0]
     elif not isinstance(padding, int):
         raise TypeError(f"For 'conv1d', padding must be a tuple, list or int, but got {type(padding)}.")
-    out_channel, in_channel = weight.shape[0], input.shape[1]
-    if in_channel % groups or out_channel % groups:
-        raise ValueError(f"The argument 'groups' should be divisible by 'in_channel' and 'out_channel', but got "
-                         f"group:{groups}, in_channel:{in_channel}, out_channel:{out_channel}.")
+    out_channel = _conv_out_channel(input, weight, groups)
     conv = N.Conv2D(out_channel, (1, weight.shape[2]), 1, pad_mode, (0, 0, padding, padding),
                     _conv1d_arg(stride, "stride"), _conv1d_arg(dilation, "dilation"), groups)
     output = squeeze(conv(expand_dims(input, 2), expand_dims(weight, 2)), 2)
-    if bias is None:
-        return output
-    if not isinstance(bias, Tensor):
-        raise TypeError(f"For 'conv1d', the 'bias' must be a Tensor, but got {type(bias)}.")
-    if bias.shape[0] != out_channel:
-        raise ValueError(f"For 'conv1d', given weight of size {weight.shape}, expected bias to be 1-dimensional with "
-                         f"{out_channel} elements, but got bias of size {bias.shape[0]} instead.")
-    return bias_add(output, bias)
+    return _add_conv_bias("conv1d", "given", output, weight, bias)
 
 
 def adaptive_avg_pool2d(input, output_size):

@@ -32,16 +32,27 @@ def data_parallel_mesh():
     return _mesh(tuple(jax.devices()), AXIS)
 
 
+_UNKNOWN = object()
+_step_placement = _UNKNOWN  # derived from the auto-parallel context; `placement_changed` forgets it
+
+
 def step_placement():
-    """What a compiled step runs over (part of its cache key): the data-parallel mesh (`data_parallel_mesh`), the
-    semi-auto placement (`semi_auto_placement`), or None (one context read in stand-alone mode)."""
-    from msjax._src.auto_parallel_context import get_auto_parallel_context
-    mode = get_auto_parallel_context("parallel_mode")
-    if mode in _DATA_PARALLEL_MODES:
-        return data_parallel_mesh()
-    if mode in _SEMI_AUTO_MODES:
-        return semi_auto_placement()
-    return None
+    """What a compiled step runs over (part of every compiled call's cache key): the data-parallel mesh
+    (`data_parallel_mesh`), the semi-auto placement (`semi_auto_placement`), or None. Worked out once per change
+    of the auto-parallel context, not per call."""
+    global _step_placement
+    if _step_placement is _UNKNOWN:
+        from msjax._src.auto_parallel_context import get_auto_parallel_context
+        mode = get_auto_parallel_context("parallel_mode")
+        _step_placement = (data_parallel_mesh() if mode in _DATA_PARALLEL_MODES else
+                           semi_auto_placement() if mode in _SEMI_AUTO_MODES else None)
+    return _step_placement
+
+
+def placement_changed():
+    """Called by every change of the auto-parallel context."""
+    global _step_placement
+    _step_placement = _UNKNOWN
 
 
 class SemiAutoPlacement(NamedTuple):
